@@ -1,0 +1,56 @@
+"""The super-resolution engine. Its public API (SPEC §4) is what this module exports; nothing else is
+imported from outside mlcore.
+
+Image convention, written down once: tensors are NCHW float in [0, 1]; PIL images and uint8 arrays
+(H, W) or (H, W, C) at the edges; metrics in float64 on BT.601 luma with ``crop_border = scale``.
+
+Importing ``mlcore`` is cheap: torch is imported only when a model runs.
+"""
+
+from mlcore.errors import ImageError, ModelError
+from mlcore.imaging import downscale
+from mlcore.metrics import psnr, ssim
+
+__all__ = [
+    "ImageError",
+    "ModelError",
+    "downscale",
+    "list_models",
+    "psnr",
+    "resolve_device",
+    "resolve_model",
+    "ssim",
+    "upscale",
+]
+
+
+def upscale(image, *, scale, model="default", device="auto", tile=None, on_progress=None):
+    """Upscale a PIL image by ``scale`` (2, 3 or 4) with a zoo model; returns a new PIL image.
+
+    ``on_progress(done, total)`` is called as tiles finish; an exception raised from it aborts the call
+    between tiles. ``tile`` is the tile side in input pixels (None: a size that bounds memory).
+    """
+    from mlcore.inference import upscale as _upscale
+
+    return _upscale(image, scale=scale, model=model, device=device, tile=tile, on_progress=on_progress)
+
+
+def resolve_device(device="auto"):
+    """``"auto"`` → ``"cuda"`` when available, else ``"cpu"``; ``"cpu"``/``"cuda"`` are checked."""
+    from mlcore.inference import resolve_device as _resolve_device
+
+    return _resolve_device(device)
+
+
+def resolve_model(name, scale):
+    """``(name, weights_hash)`` for a zoo name or ``"default"`` at ``scale``; ModelError if unknown."""
+    from mlcore.zoo import resolve_model as _resolve_model
+
+    return _resolve_model(name, scale)
+
+
+def list_models():
+    """The zoo as plain data: name, scales, channels, parameters, FLOPs/MP, PSNR, default per scale."""
+    from mlcore.zoo import list_models as _list_models
+
+    return _list_models()
