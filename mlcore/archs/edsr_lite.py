@@ -1,0 +1,41 @@
+"""A light EDSR-baseline-style network (Lim et al., CVPRW 2017): residual blocks without batch norm
+in LR space, a long skip, a sub-pixel upsampler, and the bicubic enlargement added to the output so
+the body learns only the missing detail. Fully convolutional, receptive field 2·(2B + 3) + 1 LR px.
+"""
+
+import torch
+from torch import nn
+
+from mlcore.archs.base import BICUBIC_MARGIN, SRNet, bicubic_upsample
+
+
+class ResBlock(nn.Module):
+    def __init__(self, width: int):
+        super().__init__()
+        self.body = nn.Sequential(
+            nn.Conv2d(width, width, 3, padding=1),
+            nn.ReLU(inplace=True),
+            nn.Conv2d(width, width, 3, padding=1),
+        )
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return x + self.body(x)
+
+
+class EDSRLite(SRNet):
+    channels = "y"
+
+    def __init__(self, scale: int, width: int = 32, blocks: int = 4):
+        super().__init__(scale)
+        self.blocks = blocks
+        self.head = nn.Conv2d(1, width, 3, padding=1)
+        self.body = nn.Sequential(*[ResBlock(width) for _ in range(blocks)], nn.Conv2d(width, width, 3, padding=1))
+        self.tail = nn.Sequential(nn.Conv2d(width, scale * scale, 3, padding=1), nn.PixelShuffle(scale))
+
+    def lr_margin(self) -> int:
+        return max(2 * self.blocks + 3, BICUBIC_MARGIN)
+
+    def forward(self, lr: torch.Tensor) -> torch.Tensor:
+        feat = self.head(lr)  # (N, width, h, w)
+        out = self.tail(feat + self.body(feat))  # (N, 1, h*s, w*s)
+        return out + bicubic_upsample(lr, self.scale)

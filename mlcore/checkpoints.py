@@ -1,0 +1,66 @@
+"""Weights as safetensors plus a JSON model card; a network is rebuilt from ``{arch, arch_args, scale}``
+and its tensors, never unpickled (STYLE habit 5).
+"""
+
+import hashlib
+import json
+from pathlib import Path
+
+from mlcore.errors import ModelError
+
+
+def weights_hash(path: Path) -> str:
+    """A short content hash of a weights file (what an enhancement records)."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:12]
+
+
+def read_card(card_path: Path) -> dict:
+    try:
+        card = json.loads(Path(card_path).read_text())
+    except (OSError, ValueError) as exc:
+        raise ModelError(f"Model card {card_path} is missing or corrupt: {exc}") from exc
+    missing = {"name", "arch", "scale"} - card.keys()
+    if missing:
+        raise ModelError(f"Model card {card_path} lacks {', '.join(sorted(missing))}.")
+    return card
+
+
+def save(directory: Path, model, card: dict) -> tuple[Path, Path]:
+    """Write ``<name>_x<scale>.safetensors`` and ``.json``; the card gains arch, size and hash fields."""
+    from safetensors.torch import save_file
+
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    stem = directory / f"{card['name']}_x{model.scale}"
+    weights_path, card_path = stem.with_suffix(".safetensors"), stem.with_suffix(".json")
+    state = {k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()}
+    save_file(state, str(weights_path))
+    card = {
+        **card,
+        "scale": model.scale,
+        "channels": model.channels,
+        "params": model.num_parameters(),
+        "flops_per_mp": round(model.flops_per_output_mp()),
+        "receptive_field": model.receptive_field,
+        "weights": weights_path.name,
+        "weights_hash": weights_hash(weights_path),
+    }
+    card_path.write_text(json.dumps(card, indent=2, sort_keys=True) + "\n")
+    return weights_path, card_path
+
+
+def load(card_path: Path, device: str = "cpu"):
+    """Rebuild the network a card describes and load its weights; ModelError if anything is off."""
+    from safetensors import SafetensorError
+    from safetensors.torch import load_file
+
+    from mlcore.archs import build
+
+    card = read_card(card_path)
+    weights_path = Path(card_path).with_name(card.get("weights", Path(card_path).with_suffix(".safetensors").name))
+    try:
+        model = build(card["arch"], card["scale"], card.get("arch_args"))
+        model.load_state_dict(load_file(str(weights_path), device="cpu"), strict=True)
+    except (OSError, KeyError, RuntimeError, TypeError, SafetensorError) as exc:
+        raise ModelError(f"Weights {weights_path.name} are missing or corrupt: {exc}") from exc
+    return model.to(device).eval(), card

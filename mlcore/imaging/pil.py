@@ -1,0 +1,89 @@
+"""PIL images in and out of the engine: orientation, modes, alpha, ICC, metadata.
+
+Everything the network sees is 8-bit RGB (H, W, 3) or gray (H, W); alpha travels beside it.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+from PIL import Image, ImageOps
+
+from mlcore.errors import ANIMATED_MESSAGE, INVALID_IMAGE_MESSAGE, ImageError
+
+
+@dataclass
+class Pixels:
+    """An image taken apart: ``colour`` is uint8 (H, W, 3) RGB or (H, W) gray; ``alpha`` (H, W) or None."""
+
+    colour: np.ndarray
+    alpha: np.ndarray | None = None
+    icc_profile: bytes | None = None
+
+    @property
+    def size(self) -> tuple[int, int]:
+        """(width, height), as PIL."""
+        return self.colour.shape[1], self.colour.shape[0]
+
+
+def _sixteen_bit_to_gray(img: Image.Image) -> Image.Image:
+    # I;16 / I hold 0–65535; map linearly to 0–255 rather than clipping at 255 as convert("L") does.
+    data = np.asarray(img, dtype=np.float64)
+    peak = 65535.0 if data.max(initial=0) > 255 or img.mode.startswith("I;16") else 255.0
+    return Image.fromarray(np.clip(np.floor(data / peak * 255.0 + 0.5), 0, 255).astype(np.uint8), "L")
+
+
+def _normalise_mode(img: Image.Image) -> Image.Image:
+    """Any PIL mode → one of RGB, RGBA, L, LA."""
+    mode = img.mode
+    if mode in {"RGB", "RGBA", "L", "LA"}:
+        return img
+    if mode == "P":
+        return img.convert("RGBA" if "transparency" in img.info else "RGB")
+    if mode == "PA":
+        return img.convert("RGBA")
+    if mode == "1":
+        return img.convert("L")
+    if mode.startswith("I") or mode == "F":
+        return _sixteen_bit_to_gray(img)
+    if mode == "La":
+        return img.convert("LA")
+    if mode in {"RGBa", "RGBX"}:
+        return img.convert("RGBA" if mode == "RGBa" else "RGB")
+    return img.convert("RGB")  # CMYK, YCbCr, LAB, HSV
+
+
+def is_animated(img: Image.Image) -> bool:
+    return bool(getattr(img, "is_animated", False)) and getattr(img, "n_frames", 1) > 1
+
+
+def to_pixels(img: Image.Image) -> Pixels:
+    """Decode a PIL image for the engine: refuse animation, apply EXIF orientation, normalise the mode.
+
+    The ICC profile is kept unless the colours were converted away from it (CMYK → RGB).
+    """
+    if is_animated(img):
+        raise ImageError(ANIMATED_MESSAGE)
+    try:
+        img = ImageOps.exif_transpose(img)
+        icc = img.info.get("icc_profile") if img.mode not in {"CMYK"} else None
+        img = _normalise_mode(img)
+        data = np.asarray(img)
+    except (OSError, ValueError, SyntaxError) as exc:  # truncated or undecodable data
+        raise ImageError(INVALID_IMAGE_MESSAGE) from exc
+    if img.mode in {"RGBA", "LA"}:
+        return Pixels(
+            colour=np.ascontiguousarray(data[..., :-1].squeeze(-1) if img.mode == "LA" else data[..., :3]),
+            alpha=np.ascontiguousarray(data[..., -1]),
+            icc_profile=icc,
+        )
+    return Pixels(colour=np.ascontiguousarray(data), icc_profile=icc)
+
+
+def to_image(pixels: Pixels) -> Image.Image:
+    """Reassemble a PIL image: RGB/L plus alpha as RGBA/LA; ICC re-attached; no other metadata."""
+    img = Image.fromarray(pixels.colour, "RGB" if pixels.colour.ndim == 3 else "L")
+    if pixels.alpha is not None:
+        img.putalpha(Image.fromarray(pixels.alpha, "L"))
+    if pixels.icc_profile:
+        img.info["icc_profile"] = pixels.icc_profile
+    return img

@@ -1,0 +1,145 @@
+"""The one upscale call: device choice, a per-process weight cache, and exact tiling.
+
+An image is cut into LR tiles, each read with ``margin`` pixels of context (at least the network's
+receptive field, bicubic enlargement included) and cropped back after the network, so tiled and
+untiled outputs agree; working memory is bounded by the tile, whatever the image size.
+"""
+
+import math
+import threading
+from collections.abc import Callable, Iterator
+
+import numpy as np
+from PIL import Image
+
+from mlcore import zoo
+from mlcore.imaging import Pixels, rgb_to_ycbcr, to_image, to_pixels, ycbcr_to_rgb
+
+# Output pixels per tile when the caller gives no tile size (about 512 × 512).
+DEFAULT_TILE_OUTPUT = 512
+_GRAY_WEIGHTS = np.array([0.299, 0.587, 0.114], dtype=np.float32)  # BT.601 luma of R, G, B
+
+_cache: dict[tuple[str, int, str], object] = {}
+_cache_lock = threading.Lock()
+
+
+def resolve_device(device: str = "auto") -> str:
+    import torch
+
+    if device == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    if device == "cuda" and not torch.cuda.is_available():
+        raise ValueError("CUDA was requested but no CUDA device is available.")
+    if device not in {"cpu", "cuda"}:
+        raise ValueError(f"Unknown device {device!r}; use auto, cpu or cuda.")
+    return device
+
+
+def load_network(name: str, scale: int, device: str):
+    """The zoo network ``name`` at ``scale`` on ``device``, loaded once per process (None for bicubic)."""
+    if name == zoo.BICUBIC:
+        return None
+    key = (name, scale, device)
+    with _cache_lock:
+        if key not in _cache:
+            from mlcore.checkpoints import load
+
+            _cache[key] = load(zoo.card_path(name, scale), device=device)[0]
+        return _cache[key]
+
+
+def _tiles(height: int, width: int, tile: int) -> Iterator[tuple[int, int, int, int]]:
+    for y in range(0, height, tile):
+        for x in range(0, width, tile):
+            yield y, min(y + tile, height), x, min(x + tile, width)
+
+
+class _Runner:
+    """Turns an 8-bit LR tile (h, w[, 3]) into an 8-bit HR tile with one network (or bicubic)."""
+
+    def __init__(self, net, scale: int, device: str):
+        self.net, self.scale, self.device = net, scale, device
+        self.margin = net.lr_margin() if net is not None else 2
+
+    def _forward(self, x: np.ndarray) -> np.ndarray:
+        """(h, w, C) float32 in [0, 1] through the net → (h*s, w*s, C) float32."""
+        import torch
+
+        from mlcore.archs import bicubic_upsample
+
+        with torch.inference_mode():
+            t = torch.from_numpy(np.ascontiguousarray(x.transpose(2, 0, 1)))[None].to(self.device)  # (1, C, h, w)
+            out = self.net(t) if self.net is not None else bicubic_upsample(t, self.scale)
+            return out[0].permute(1, 2, 0).float().cpu().numpy()
+
+    def __call__(self, tile: np.ndarray) -> np.ndarray:
+        x = tile.astype(np.float32) / 255.0
+        gray = x.ndim == 2
+        if self.net is None:
+            out = self._forward(x[..., None] if gray else x)
+            out = out[..., 0] if gray else out
+        else:
+            rgb = np.repeat(x[..., None], 3, axis=2) if gray else x
+            if self.net.channels == "rgb":
+                out = self._forward(rgb)
+            else:
+                ycbcr = rgb_to_ycbcr(rgb)
+                y_hr = self._forward(ycbcr[..., :1])  # (h*s, w*s, 1)
+                cbcr_hr = self._bicubic(ycbcr[..., 1:])
+                out = ycbcr_to_rgb(np.concatenate([y_hr, cbcr_hr], axis=2))
+            out = out @ _GRAY_WEIGHTS if gray else out
+        return np.clip(np.floor(out * 255.0 + 0.5), 0, 255).astype(np.uint8)
+
+    def _bicubic(self, x: np.ndarray) -> np.ndarray:
+        net, self.net = self.net, None
+        try:
+            return self._forward(x)
+        finally:
+            self.net = net
+
+
+def upscale_array(arr: np.ndarray, runner: _Runner, tile: int, progress: Callable[[], None]) -> np.ndarray:
+    """Tile ``arr`` (H, W[, C]) uint8 through ``runner``; returns (H*s, W*s[, C]) uint8."""
+    s, m = runner.scale, runner.margin
+    h, w = arr.shape[:2]
+    out = np.empty((h * s, w * s, *arr.shape[2:]), dtype=np.uint8)
+    for y0, y1, x0, x1 in _tiles(h, w, tile):
+        py0, py1, px0, px1 = max(y0 - m, 0), min(y1 + m, h), max(x0 - m, 0), min(x1 + m, w)
+        hr = runner(arr[py0:py1, px0:px1])
+        oy, ox = (y0 - py0) * s, (x0 - px0) * s
+        out[y0 * s : y1 * s, x0 * s : x1 * s] = hr[oy : oy + (y1 - y0) * s, ox : ox + (x1 - x0) * s]
+        progress()
+    return out
+
+
+def upscale(
+    image: Image.Image,
+    *,
+    scale: int,
+    model: str = "default",
+    device: str = "auto",
+    tile: int | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> Image.Image:
+    """See :func:`mlcore.upscale`."""
+    scale = zoo.check_scale(scale)
+    name, _ = zoo.resolve_model(model, scale)
+    pixels = to_pixels(image)
+    device = resolve_device(device)
+    runner = _Runner(load_network(name, scale, device), scale, device)
+    bicubic = _Runner(None, scale, device)
+    h, w = pixels.colour.shape[:2]
+    tile = tile or max(DEFAULT_TILE_OUTPUT // scale, 16)
+    per_plane = math.ceil(h / tile) * math.ceil(w / tile)
+    total = per_plane * (2 if pixels.alpha is not None else 1)
+    done = 0
+
+    def progress() -> None:
+        nonlocal done
+        done += 1
+        if on_progress is not None:
+            on_progress(done, total)
+
+    colour = upscale_array(pixels.colour, runner, tile, progress)
+    alpha = None if pixels.alpha is None else upscale_array(pixels.alpha, bicubic, tile, progress)
+    return to_image(Pixels(colour=colour, alpha=alpha, icc_profile=pixels.icc_profile))

@@ -1,0 +1,79 @@
+"""manage.py evaluate — PSNR/SSIM of zoo models on the benchmark sets, with speed (SPEC §5)."""
+
+import json
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from mlcore import zoo
+from mlcore.errors import SCALES, ModelError
+from mlcore.evaluation import dataset_images, evaluate_images, summarise, warm_up
+
+DEFAULT_DATA_ROOT = Path(settings.BASE_DIR).parent / "shared" / "datasets"
+
+
+class Command(BaseCommand):
+    help = "Evaluate zoo models (PSNR/SSIM on luma, SPEC §4 protocol) and their speed per output megapixel."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--models", nargs="+", default=["all"], help="zoo names, 'default' or 'all'")
+        parser.add_argument("--scales", nargs="+", type=int, default=list(SCALES))
+        parser.add_argument("--datasets", nargs="+", default=["Set5", "Set14", "BSD100"])
+        parser.add_argument("--data-root", type=Path, default=DEFAULT_DATA_ROOT)
+        parser.add_argument("--device", default="cpu")
+        parser.add_argument("--json", type=Path, help="write the rows to this JSON file")
+        parser.add_argument("--per-image", action="store_true", help="also print each image's numbers")
+        parser.add_argument("--record", action="store_true", help="store the numbers in the zoo (zoo.json)")
+
+    def _models(self, requested: list[str], scale: int) -> list[str]:
+        if "all" in requested:
+            return zoo.model_names(scale)
+        names = []
+        for name in requested:
+            try:
+                names.append(zoo.resolve_model(name, scale)[0])
+            except ModelError as exc:
+                raise CommandError(str(exc)) from exc
+        return list(dict.fromkeys(names))
+
+    def handle(self, *args, **options):
+        for scale in options["scales"]:
+            if scale not in SCALES:
+                raise CommandError(f"Scale must be one of {', '.join(map(str, SCALES))}.")
+        try:
+            files = {d: dataset_images(options["data_root"], d) for d in options["datasets"]}
+        except FileNotFoundError as exc:
+            raise CommandError(str(exc)) from exc
+        rows = []
+        for scale in options["scales"]:
+            for model in self._models(options["models"], scale):
+                warm_up(model, scale, options["device"])
+                for dataset, paths in files.items():
+                    results = list(evaluate_images(paths, model, scale, options["device"]))
+                    if options["per_image"]:
+                        for r in results:
+                            self.stdout.write(
+                                f"{model} x{scale} {dataset}/{r.image}: {r.psnr:.2f} dB, SSIM {r.ssim:.4f}"
+                            )
+                    rows.append(summarise(results, model, scale, dataset))
+        self.stdout.write(markdown_table(rows))
+        data = [row.as_dict() for row in rows]
+        if options["json"]:
+            options["json"].write_text(json.dumps(data, indent=2) + "\n")
+        if options["record"]:
+            zoo.record_measurements(data)
+
+
+def markdown_table(rows) -> str:
+    bicubic = {(r.scale, r.dataset): r.psnr for r in rows if r.model == zoo.BICUBIC}
+    lines = [
+        "| model | scale | dataset | PSNR (dB) | SSIM | Δ PSNR vs bicubic | s / output MP |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        base = bicubic.get((r.scale, r.dataset))
+        delta = f"{r.psnr - base:+.2f}" if base is not None else "n/a"
+        cells = [r.model, f"×{r.scale}", r.dataset, f"{r.psnr:.2f}", f"{r.ssim:.4f}", delta, f"{r.seconds_per_mp:.3f}"]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)

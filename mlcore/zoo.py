@@ -1,0 +1,138 @@
+"""The model zoo: shipped weights in ``mlcore/weights`` (a card ``<name>_x<scale>.json`` beside its
+safetensors), the ``bicubic`` entry, and ``default`` per scale from ``weights/zoo.json``.
+
+Reads only small JSON files: no torch here.
+"""
+
+import json
+from pathlib import Path
+
+from mlcore.checkpoints import read_card, weights_hash
+from mlcore.errors import SCALE_MESSAGE, SCALES, ModelError
+
+WEIGHTS_DIR = Path(__file__).resolve().parent / "weights"
+ZOO_FILE = "zoo.json"
+BICUBIC = "bicubic"
+DEFAULT = "default"
+BICUBIC_HINT = "Classic interpolation: instant, but the softest result."
+
+
+def _zoo_file() -> dict:
+    path = WEIGHTS_DIR / ZOO_FILE
+    return json.loads(path.read_text()) if path.exists() else {}
+
+
+def cards() -> dict[tuple[str, int], dict]:
+    """Every model card in the zoo, keyed by (name, scale)."""
+    found = {}
+    for path in sorted(WEIGHTS_DIR.glob("*_x[0-9].json")):
+        card = read_card(path)
+        found[(card["name"], int(card["scale"]))] = {**card, "card_path": str(path)}
+    return found
+
+
+def check_scale(scale) -> int:
+    if scale not in SCALES or isinstance(scale, bool):
+        raise ModelError(SCALE_MESSAGE)
+    return int(scale)
+
+
+def model_names(scale: int | None = None) -> list[str]:
+    """Zoo names (``bicubic`` included) available at ``scale`` (any scale when None)."""
+    names = {name for (name, s) in cards() if scale is None or s == scale}
+    return [BICUBIC, *sorted(names)]
+
+
+def default_model(scale: int) -> str:
+    """What ``default`` means at ``scale``: the declared default when its weights exist, else bicubic."""
+    declared = _zoo_file().get("defaults", {}).get(str(scale))
+    return declared if declared and (declared, scale) in cards() else BICUBIC
+
+
+def resolve_model(name: str, scale: int) -> tuple[str, str]:
+    """``(name, weights_hash)`` for a zoo name or ``default``; ModelError for anything else."""
+    scale = check_scale(scale)
+    if name == DEFAULT:
+        name = default_model(scale)
+    if name == BICUBIC:
+        return BICUBIC, ""
+    card = cards().get((name, scale))
+    if card is None:
+        choices = ", ".join([DEFAULT, *model_names(scale)])
+        raise ModelError(f"Unknown model '{name}'. Choose one of: {choices}.")
+    return name, card["weights_hash"]
+
+
+def card_path(name: str, scale: int) -> Path:
+    return WEIGHTS_DIR / f"{name}_x{scale}.json"
+
+
+def _hint(entries: list[dict]) -> str:
+    hints = [e["hint"] for e in entries if e.get("hint")]
+    return hints[0] if hints else f"{entries[0]['arch']} network, {entries[0]['params']:,} parameters."
+
+
+def list_models() -> dict:
+    """The zoo as plain data (JSON-ready): models with their numbers, and the default per scale."""
+    measured = _zoo_file().get("measured", {})
+    by_name: dict[str, list[dict]] = {}
+    for (name, _scale), card in sorted(cards().items()):
+        by_name.setdefault(name, []).append(card)
+    models = [
+        {
+            "name": BICUBIC,
+            "scales": list(SCALES),
+            "channels": "rgb",
+            "params": 0,
+            "flops_per_mp": {},
+            "hint": BICUBIC_HINT,
+            "measured": measured.get(BICUBIC, {}),
+        }
+    ]
+    for name, entries in by_name.items():
+        models.append(
+            {
+                "name": name,
+                "scales": [c["scale"] for c in entries],
+                "channels": entries[0]["channels"],
+                "params": {str(c["scale"]): c["params"] for c in entries},
+                "flops_per_mp": {str(c["scale"]): c["flops_per_mp"] for c in entries},
+                "weights_hash": {str(c["scale"]): c["weights_hash"] for c in entries},
+                "hint": _hint(entries),
+                "measured": measured.get(name, {}),
+            }
+        )
+    return {"models": models, "default": {str(s): default_model(s) for s in SCALES}}
+
+
+def record_measurements(rows: list[dict]) -> None:
+    """Store evaluate's rows (model, scale, dataset, psnr, ssim, seconds_per_mp) in zoo.json."""
+    zoo = _zoo_file()
+    measured = zoo.setdefault("measured", {})
+    for row in rows:
+        entry = {k: row[k] for k in ("psnr", "ssim", "seconds_per_mp")}
+        measured.setdefault(row["model"], {}).setdefault(str(row["scale"]), {})[row["dataset"]] = entry
+    (WEIGHTS_DIR / ZOO_FILE).write_text(json.dumps(zoo, indent=2, sort_keys=True) + "\n")
+
+
+def weights_problems() -> list[str]:
+    """Every shipped model whose weights are missing, altered or unreadable (for ``manage.py check``).
+
+    Checks the hash and parses the tensors with numpy, so a check costs no torch import.
+    """
+    from safetensors import SafetensorError
+    from safetensors.numpy import load_file
+
+    problems = []
+    for path in sorted(WEIGHTS_DIR.glob("*_x[0-9].json")):
+        try:
+            card = read_card(path)
+            weights = path.with_name(card.get("weights", path.with_suffix(".safetensors").name))
+            if not weights.exists():
+                raise ModelError(f"Weights {weights.name} are missing.")
+            if weights_hash(weights) != card.get("weights_hash"):
+                raise ModelError(f"Weights {weights.name} do not match the hash on their card.")
+            load_file(str(weights))
+        except (ModelError, SafetensorError, OSError) as exc:
+            problems.append(f"{path.name}: {exc}")
+    return problems
