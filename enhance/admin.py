@@ -1,0 +1,49 @@
+from django.contrib import admin
+
+from enhance.models import Enhancement
+
+
+@admin.register(Enhancement)
+class EnhancementAdmin(admin.ModelAdmin):
+    list_display = ("id", "original_name", "owner", "status", "progress", "scale", "model_resolved", "created_at")
+    list_filter = ("status", "scale", "model_resolved", "quality_check", "device", "created_at")
+    search_fields = ("original_name", "owner__username", "owner__email", "error", "=id")
+    date_hierarchy = "created_at"
+    list_select_related = ("owner",)
+    raw_id_fields = ("owner",)
+    readonly_fields = ("batch", "task_id", "created_at", "queued_at", "started_at", "finished_at", "heartbeat_at")
+    fieldsets = (
+        (None, {"fields": ("owner", "batch", "status", "progress", "error")}),
+        (
+            "Original",
+            {
+                "fields": (
+                    "original",
+                    "original_name",
+                    "original_bytes",
+                    "original_format",
+                    ("original_width", "original_height"),
+                )
+            },
+        ),
+        (
+            "Job",
+            {
+                "fields": (
+                    "model_requested",
+                    "model_resolved",
+                    "weights_hash",
+                    "scale",
+                    "quality_check",
+                    "device",
+                    "attempts",
+                    "task_id",
+                    "lease_expires_at",
+                    "heartbeat_at",
+                )
+            },
+        ),
+        ("Result", {"fields": ("result", ("result_width", "result_height"), "thumbnail")}),
+        ("Quality check", {"fields": (("psnr_model", "ssim_model"), ("psnr_bicubic", "ssim_bicubic"))}),
+        ("Times", {"fields": ("created_at", "queued_at", "started_at", "finished_at")}),
+    )

@@ -1,0 +1,107 @@
+"""One enhancement: an uploaded original, the job that upscales it, and its result."""
+
+import uuid
+from pathlib import PurePosixPath
+
+from django.conf import settings
+from django.db import models
+
+
+def _media_name(folder: str, filename: str) -> str:
+    # Storage names never contain the user's file name (odd names, privacy); only its extension.
+    return f"{folder}/{uuid.uuid4().hex}{PurePosixPath(filename).suffix.lower()}"
+
+
+def original_upload_to(instance, filename):
+    return _media_name("originals", filename)
+
+
+def result_upload_to(instance, filename):
+    return _media_name("results", filename)
+
+
+def thumbnail_upload_to(instance, filename):
+    return _media_name("thumbnails", filename)
+
+
+class Enhancement(models.Model):
+    class Status(models.TextChoices):
+        NEW = "new", "New"
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    ACTIVE = (Status.QUEUED, Status.RUNNING)
+    FINISHED = (Status.DONE, Status.FAILED, Status.CANCELLED)
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enhancements")
+    batch = models.UUIDField(default=uuid.uuid4, db_index=True, help_text="Files uploaded together.")
+
+    original = models.FileField(upload_to=original_upload_to)
+    original_name = models.CharField(max_length=255)
+    original_bytes = models.PositiveBigIntegerField()
+    original_format = models.CharField(max_length=16)
+    original_width = models.PositiveIntegerField()
+    original_height = models.PositiveIntegerField()
+
+    result = models.FileField(upload_to=result_upload_to, blank=True)
+    result_width = models.PositiveIntegerField(null=True, blank=True)
+    result_height = models.PositiveIntegerField(null=True, blank=True)
+    thumbnail = models.FileField(upload_to=thumbnail_upload_to, blank=True)
+
+    model_requested = models.CharField(max_length=64, default="default")
+    model_resolved = models.CharField(max_length=64, blank=True)
+    weights_hash = models.CharField(max_length=64, blank=True)
+    scale = models.PositiveSmallIntegerField(default=2)
+    quality_check = models.BooleanField(default=False)
+
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.NEW, db_index=True)
+    progress = models.PositiveSmallIntegerField(default=0)
+    task_id = models.CharField(max_length=64, blank=True)
+    lease_expires_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True, help_text="The cause of a failure, for staff.")
+    device = models.CharField(max_length=16, blank=True)
+
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    queued_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    psnr_model = models.FloatField(null=True, blank=True)
+    ssim_model = models.FloatField(null=True, blank=True)
+    psnr_bicubic = models.FloatField(null=True, blank=True)
+    ssim_bicubic = models.FloatField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["owner", "-created_at"])]
+
+    def __str__(self):
+        return f"#{self.pk} {self.original_name} ×{self.scale} ({self.status})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in self.ACTIVE
+
+    @property
+    def output_size(self) -> tuple[int, int]:
+        """What the job makes: the upload restored (quality check) or the upload × scale."""
+        if self.result_width and self.result_height:
+            return self.result_width, self.result_height
+        if self.quality_check:
+            return self.original_width, self.original_height
+        return self.original_width * self.scale, self.original_height * self.scale
+
+    @property
+    def processing_seconds(self) -> float | None:
+        if self.started_at and self.finished_at:
+            return (self.finished_at - self.started_at).total_seconds()
+        return None
+
+    @property
+    def original_stem(self) -> str:
+        return PurePosixPath(self.original_name).stem or "image"

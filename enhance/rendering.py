@@ -1,0 +1,92 @@
+"""Pixels in, pixels out: the engine call (with the quality check) and the files a job writes."""
+
+import io
+from collections.abc import Callable
+
+import numpy as np
+from PIL import Image, ImageOps
+
+import mlcore
+
+THUMBNAIL_SIZE = (320, 320)
+EXPORT_FORMATS = {"png": ("PNG", "image/png"), "jpeg": ("JPEG", "image/jpeg"), "webp": ("WEBP", "image/webp")}
+EXTENSIONS = {"JPEG": ".jpg", "MPO": ".jpg", "PNG": ".png", "WEBP": ".webp", "BMP": ".bmp", "TIFF": ".tif"}
+
+Progress = Callable[[int, int], None]
+
+
+def upscale(image: Image.Image, *, scale: int, model: str, device: str, on_progress: Progress) -> Image.Image:
+    """The result of a plain job: ``image`` × ``scale``, one engine call."""
+    return mlcore.upscale(image, scale=scale, model=model, device=device, on_progress=on_progress)
+
+
+def quality_check(
+    image: Image.Image, *, scale: int, model: str, device: str, on_progress: Progress
+) -> tuple[Image.Image, dict[str, float]]:
+    """SPEC §2: the upload as ground truth, downscaled, restored by ``model`` and by bicubic.
+
+    Returns the model's restoration (the upload's size, cropped to a multiple of ``scale``) and the
+    PSNR/SSIM of both restorations against the upload.
+    """
+    truth = _eight_bit(ImageOps.exif_transpose(image))
+    low = mlcore.downscale(truth, scale)
+    restored = mlcore.upscale(low, scale=scale, model=model, device=device, on_progress=_part(on_progress, 0, 9))
+    bicubic = mlcore.upscale(low, scale=scale, model="bicubic", device=device, on_progress=_part(on_progress, 9, 1))
+    truth = truth.crop((0, 0, *restored.size))
+    metrics = {
+        "psnr_model": mlcore.psnr(restored, truth, scale=scale),
+        "ssim_model": mlcore.ssim(restored, truth, scale=scale),
+        "psnr_bicubic": mlcore.psnr(bicubic, truth, scale=scale),
+        "ssim_bicubic": mlcore.ssim(bicubic, truth, scale=scale),
+    }
+    return restored, metrics
+
+
+def _part(on_progress: Progress, before: int, share: int) -> Progress:
+    """Report one of several engine calls as a slice (``before`` and ``share`` out of 10) of the job."""
+
+    def report(done: int, total: int) -> None:
+        on_progress(before * total + share * done, 10 * total)
+
+    return report
+
+
+def _eight_bit(image: Image.Image) -> Image.Image:
+    # The metrics compare 8-bit RGB or gray; alpha is not part of the quality check.
+    if image.mode in ("I;16", "I;16B", "I;16L", "I"):
+        return Image.fromarray((np.asarray(image, dtype=np.uint32) >> 8).astype(np.uint8), "L")
+    return image if image.mode in ("RGB", "L") else image.convert("RGB")
+
+
+def encode(image: Image.Image, export: str = "png") -> bytes:
+    """The image as PNG, JPEG or WebP bytes, keeping its ICC profile and nothing else of its metadata."""
+    fmt, _ = EXPORT_FORMATS[export]
+    if fmt == "JPEG" and image.mode not in ("RGB", "L"):
+        image = _flatten(image)
+    options = {"PNG": {}, "JPEG": {"quality": 92}, "WEBP": {"quality": 92}}[fmt]
+    icc = image.info.get("icc_profile")
+    if icc:
+        options["icc_profile"] = icc
+    buffer = io.BytesIO()
+    image.save(buffer, fmt, **options)
+    return buffer.getvalue()
+
+
+def thumbnail(image: Image.Image) -> bytes:
+    """A small WebP for the gallery (never the full image)."""
+    small = image.copy()
+    small.thumbnail(THUMBNAIL_SIZE, Image.Resampling.LANCZOS)
+    if small.mode not in ("RGB", "RGBA", "L"):
+        small = small.convert("RGBA" if "A" in small.mode else "RGB")
+    buffer = io.BytesIO()
+    small.save(buffer, "WEBP", quality=80)
+    return buffer.getvalue()
+
+
+def _flatten(image: Image.Image) -> Image.Image:
+    # JPEG has no alpha: composite on white.
+    rgba = image.convert("RGBA")
+    background = Image.new("RGB", rgba.size, (255, 255, 255))
+    background.paste(rgba, mask=rgba.getchannel("A"))
+    background.info["icc_profile"] = image.info.get("icc_profile")
+    return background

@@ -1,0 +1,293 @@
+"""Writes: every change to an enhancement goes through these functions (pages and API alike)."""
+
+import logging
+import uuid
+from datetime import timedelta
+from pathlib import PurePosixPath
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from PIL import Image
+
+import mlcore
+from enhance import rendering
+from enhance.models import Enhancement
+from enhance.validation import EnhancementError, check_job, check_upload
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 2  # a job whose worker died is re-queued once, then failed (SPEC §6)
+Status = Enhancement.Status
+
+
+class JobAborted(Exception):
+    """The job's row is no longer ours to run (cancelled, deleted or re-queued by the reaper)."""
+
+
+def _clean_filename(name: str | None) -> str:
+    # Keep what a person recognises, drop paths and control characters, fit the column.
+    base = PurePosixPath((name or "").replace("\\", "/")).name
+    base = "".join(ch for ch in base if ch.isprintable()).strip().lstrip(".") or "image"
+    suffix = PurePosixPath(base).suffix
+    stem = base[: len(base) - len(suffix)]
+    return stem[: 255 - len(suffix[:16])] + suffix[:16]
+
+
+ORIGINAL_FIELDS = ("original_name", "original_bytes", "original_format", "original_width", "original_height")
+
+
+def _job_fields(*, width: int, height: int, scale, model: str, quality_check: bool) -> dict:
+    """Checked job settings as model fields (EnhancementError with SPEC words when refused)."""
+    scale, resolved, weights_hash = check_job(
+        width=width, height=height, scale=scale, model=model, quality_check=quality_check
+    )
+    return {
+        "scale": scale,
+        "model_requested": model or "default",
+        "model_resolved": resolved,
+        "weights_hash": weights_hash,
+        "quality_check": quality_check,
+    }
+
+
+@transaction.atomic
+def enhancement_create(
+    *,
+    owner,
+    upload,
+    batch: uuid.UUID | None = None,
+    scale=2,
+    model: str = "default",
+    quality_check: bool = False,
+) -> Enhancement:
+    """Check and store an upload as a ``new`` enhancement; EnhancementError leaves no row and no file."""
+    info = check_upload(upload)
+    enhancement = Enhancement(
+        owner=owner,
+        batch=batch or uuid.uuid4(),
+        original_name=_clean_filename(upload.name),
+        original_bytes=upload.size,
+        original_format=info.format,
+        original_width=info.width,
+        original_height=info.height,
+        **_job_fields(width=info.width, height=info.height, scale=scale, model=model, quality_check=quality_check),
+    )
+    enhancement.original.save("upload" + rendering.EXTENSIONS.get(info.format, ""), upload, save=False)
+    _save_or_drop_original(enhancement, enhancement.save)
+    return enhancement
+
+
+@transaction.atomic
+def enhancement_queue(*, enhancement: Enhancement, scale, model: str, quality_check: bool) -> Enhancement:
+    """Set a ``new`` enhancement's scale and model and queue it."""
+    if enhancement.status != Status.NEW:
+        raise EnhancementError("This enhancement has already been queued.", status=409)
+    fields = _job_fields(
+        width=enhancement.original_width,
+        height=enhancement.original_height,
+        scale=scale,
+        model=model,
+        quality_check=quality_check,
+    )
+    for name, value in fields.items():
+        setattr(enhancement, name, value)
+    _set_queued(enhancement)
+    return enhancement
+
+
+@transaction.atomic
+def enhancement_rerun(*, enhancement: Enhancement, scale, model: str, quality_check: bool) -> Enhancement:
+    """A new queued enhancement from the same original (its own copy of the file)."""
+    copy = Enhancement(
+        owner=enhancement.owner,
+        **{name: getattr(enhancement, name) for name in ORIGINAL_FIELDS},
+        **_job_fields(
+            width=enhancement.original_width,
+            height=enhancement.original_height,
+            scale=scale,
+            model=model,
+            quality_check=quality_check,
+        ),
+    )
+    with enhancement.original.open("rb") as source:
+        copy.original.save(PurePosixPath(enhancement.original.name).name, ContentFile(source.read()), save=False)
+    _save_or_drop_original(copy, lambda: _set_queued(copy))
+    return copy
+
+
+def _save_or_drop_original(enhancement: Enhancement, save) -> None:
+    # The file is stored before the row exists: a row that fails to save must not leave it behind.
+    try:
+        save()
+    except Exception:
+        enhancement.original.delete(save=False)
+        raise
+
+
+@transaction.atomic
+def enhancement_cancel(*, enhancement: Enhancement) -> Enhancement:
+    """Cancel a queued or running job; a running one stops at its next tile and keeps no file."""
+    updated = Enhancement.objects.filter(pk=enhancement.pk, status__in=Enhancement.ACTIVE).update(
+        status=Status.CANCELLED, finished_at=timezone.now(), lease_expires_at=None
+    )
+    if not updated:
+        raise EnhancementError("Only a queued or running enhancement can be cancelled.", status=409)
+    enhancement.refresh_from_db()
+    return enhancement
+
+
+@transaction.atomic
+def enhancement_retry(*, enhancement: Enhancement) -> Enhancement:
+    """Queue a failed or cancelled enhancement again with the same settings."""
+    if enhancement.status not in (Status.FAILED, Status.CANCELLED):
+        raise EnhancementError("Only a failed or cancelled enhancement can be tried again.", status=409)
+    enhancement.attempts = 0
+    _set_queued(enhancement)
+    return enhancement
+
+
+@transaction.atomic
+def enhancement_delete(*, enhancement: Enhancement) -> None:
+    """Delete the row and, once that is committed, every file (a running job stops at its next tile)."""
+    enhancement.delete()
+
+
+def _set_queued(enhancement: Enhancement) -> None:
+    enhancement.status = Status.QUEUED
+    enhancement.progress = 0
+    enhancement.error = ""
+    enhancement.queued_at = timezone.now()
+    enhancement.started_at = enhancement.finished_at = enhancement.lease_expires_at = None
+    enhancement.save()
+    _enqueue(enhancement.pk)
+
+
+def _enqueue(enhancement_id: int) -> None:
+    from enhance.tasks import enhancement_run_task  # tasks imports this module
+
+    def enqueue():
+        result = enhancement_run_task.enqueue(enhancement_id)
+        Enhancement.objects.filter(pk=enhancement_id).update(task_id=str(result.id))
+
+    # After commit, so a worker never looks for a row it cannot see yet.
+    transaction.on_commit(enqueue)
+
+
+def _lease_until():
+    return timezone.now() + timedelta(seconds=settings.SRSITE_JOB_LEASE_SECONDS)
+
+
+def enhancement_run(*, enhancement_id: int) -> None:
+    """Run one queued job: the engine once (twice for a quality check), then result and thumbnail.
+
+    Never raises for a job that fails: it is marked failed with the cause kept on the row for staff.
+    """
+    now = timezone.now()
+    claimed = Enhancement.objects.filter(pk=enhancement_id, status=Status.QUEUED).update(
+        status=Status.RUNNING,
+        started_at=now,
+        heartbeat_at=now,
+        lease_expires_at=_lease_until(),
+        attempts=F("attempts") + 1,
+        progress=0,
+    )
+    if not claimed:
+        return  # cancelled, deleted, or taken by another worker
+    enhancement = Enhancement.objects.get(pk=enhancement_id)
+    saved: list = []
+    try:
+        done = _render_and_store(enhancement, saved)
+        if not _update_if_running(enhancement_id, **done):
+            raise JobAborted
+    except JobAborted:
+        _delete_files(saved)
+    except Exception as exc:
+        logger.exception("Enhancement %s failed", enhancement_id)
+        _delete_files(saved)
+        _update_if_running(
+            enhancement_id,
+            status=Status.FAILED,
+            error=f"{type(exc).__name__}: {exc}",
+            finished_at=timezone.now(),
+            lease_expires_at=None,
+        )
+
+
+def _render_and_store(enhancement: Enhancement, saved: list) -> dict:
+    """Run the engine, store result and thumbnail; returns the row's final fields."""
+    device = mlcore.resolve_device(settings.SRSITE_DEVICE)
+    model, weights_hash = mlcore.resolve_model(enhancement.model_requested, enhancement.scale)
+    _update_if_running(enhancement.pk, device=device, model_resolved=model, weights_hash=weights_hash)
+
+    def on_progress(done: int, total: int) -> None:
+        # Heartbeat and cancel check in one query: no row left running means stop.
+        percent = min(99, done * 100 // max(total, 1))
+        if not _update_if_running(
+            enhancement.pk, progress=percent, heartbeat_at=timezone.now(), lease_expires_at=_lease_until()
+        ):
+            raise JobAborted
+
+    with enhancement.original.open("rb") as file, Image.open(file) as image:
+        image.load()
+        metrics = {}
+        options = {"scale": enhancement.scale, "model": model, "device": device, "on_progress": on_progress}
+        if enhancement.quality_check:
+            result, metrics = rendering.quality_check(image, **options)
+        else:
+            result = rendering.upscale(image, **options)
+    enhancement.result.save("result.png", ContentFile(rendering.encode(result)), save=False)
+    saved.append(enhancement.result.name)
+    enhancement.thumbnail.save("thumb.webp", ContentFile(rendering.thumbnail(result)), save=False)
+    saved.append(enhancement.thumbnail.name)
+    return {
+        "status": Status.DONE,
+        "progress": 100,
+        "result": enhancement.result.name,
+        "thumbnail": enhancement.thumbnail.name,
+        "result_width": result.width,
+        "result_height": result.height,
+        "finished_at": timezone.now(),
+        "lease_expires_at": None,
+        **metrics,
+    }
+
+
+def _update_if_running(enhancement_id: int, **fields) -> bool:
+    return bool(Enhancement.objects.filter(pk=enhancement_id, status=Status.RUNNING).update(**fields))
+
+
+def _delete_files(names: list) -> None:
+    for name in names:
+        Enhancement.result.field.storage.delete(name)
+
+
+def enhancement_reap_expired() -> dict[str, int]:
+    """SPEC §6: a running job whose lease expired (its worker died) is re-queued once, then failed."""
+    now = timezone.now()
+    counts = {"requeued": 0, "failed": 0}
+    expired = Enhancement.objects.filter(status=Status.RUNNING, lease_expires_at__lt=now)
+    for enhancement_id, attempts in expired.values_list("pk", "attempts"):
+        same = Enhancement.objects.filter(pk=enhancement_id, status=Status.RUNNING, lease_expires_at__lt=now)
+        if attempts < MAX_ATTEMPTS:
+            with transaction.atomic():
+                if same.update(
+                    status=Status.QUEUED,
+                    progress=0,
+                    queued_at=now,
+                    lease_expires_at=None,
+                    error="Worker lost (lease expired); re-queued.",
+                ):
+                    _enqueue(enhancement_id)
+                    counts["requeued"] += 1
+        elif same.update(
+            status=Status.FAILED,
+            finished_at=now,
+            lease_expires_at=None,
+            error=f"Worker lost (lease expired) on {attempts} attempts; gave up.",
+        ):
+            counts["failed"] += 1
+        logger.warning("Enhancement %s: lease expired after attempt %s", enhancement_id, attempts)
+    return counts

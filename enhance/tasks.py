@@ -1,0 +1,12 @@
+"""The background job (django-tasks; the database queue by default)."""
+
+from django_tasks import task
+
+from enhance import services
+
+
+@task()
+def enhancement_run_task(enhancement_id: int) -> None:
+    # A live worker also rescues jobs whose worker died (SPEC §6), before taking on its own.
+    services.enhancement_reap_expired()
+    services.enhancement_run(enhancement_id=enhancement_id)

@@ -1,0 +1,19 @@
+from django.urls import path
+
+from enhance.views import files, pages
+
+app_name = "enhance"
+
+urlpatterns = [
+    path("", pages.upload, name="upload"),
+    path("gallery/", pages.gallery, name="gallery"),
+    path("batch/<uuid:batch>/", pages.batch, name="batch"),
+    path("enhancements/<int:pk>/", pages.detail, name="detail"),
+    path("enhancements/<int:pk>/status/", pages.status, name="status"),
+    path("enhancements/<int:pk>/cancel/", pages.cancel, name="cancel"),
+    path("enhancements/<int:pk>/retry/", pages.retry, name="retry"),
+    path("enhancements/<int:pk>/rerun/", pages.rerun, name="rerun"),
+    path("enhancements/<int:pk>/delete/", pages.delete, name="delete"),
+    path("enhancements/<int:pk>/download/", files.download, name="download"),
+    path("enhancements/<int:pk>/files/<str:kind>/", files.media, name="media"),
+]

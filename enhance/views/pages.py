@@ -1,0 +1,186 @@
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from enhance import selectors, services, validation
+from enhance.models import Enhancement
+from enhance.views.common import client_rules, job_form_context, job_options, own_enhancement
+
+GALLERY_PAGE_SIZE = 24
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def upload(request):
+    """SPEC §2.1: one or several files; each is judged alone, bad ones are listed with their message."""
+    refused = []
+    if request.method == "POST":
+        files = request.FILES.getlist("images")
+        if not files:
+            refused.append({"name": "", "message": validation.NO_FILE_MESSAGE})
+        batch, created = uuid.uuid4(), []
+        for upload_file in files:
+            try:
+                created.append(services.enhancement_create(owner=request.user, upload=upload_file, batch=batch))
+            except validation.EnhancementError as exc:
+                refused.append({"name": upload_file.name, "message": str(exc)})
+        if created:
+            for item in refused:
+                messages.error(request, f"{item['name']}: {item['message']}")
+            if len(created) == 1:
+                return redirect("enhance:detail", pk=created[0].pk)
+            return redirect("enhance:batch", batch=batch)
+    context = {
+        "refused": refused,
+        "rules": client_rules(),
+        "accepted": validation.ACCEPTED_LABEL,
+        "limits": {"mb": validation.max_upload_bytes() // (1024 * 1024)},
+    }
+    return render(request, "enhance/upload.html", context, status=400 if refused else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def detail(request, pk):
+    """Preview while ``new`` (POST queues it), result page after."""
+    enhancement = own_enhancement(request, pk)
+    if enhancement.status == Enhancement.Status.NEW:
+        error = None
+        if request.method == "POST":
+            try:
+                services.enhancement_queue(enhancement=enhancement, **job_options(request))
+                return redirect("enhance:detail", pk=pk)
+            except validation.EnhancementError as exc:
+                error = str(exc)
+        form = job_form_context(enhancement.original_width, enhancement.original_height, scale=enhancement.scale)
+        context = {"enhancement": enhancement, "error": error, **form}
+        return render(request, "enhance/preview.html", context, status=400 if error else 200)
+    if request.method == "POST":
+        return redirect("enhance:detail", pk=pk)
+    context = {
+        "enhancement": enhancement,
+        "queue_position": selectors.enhancement_queue_position(enhancement=enhancement),
+        "failed_message": validation.FAILED_MESSAGE,
+        "cancelled_message": validation.CANCELLED_MESSAGE,
+        **job_form_context(
+            enhancement.original_width,
+            enhancement.original_height,
+            scale=enhancement.scale,
+            model=enhancement.model_requested,
+        ),
+    }
+    return render(request, "enhance/result.html", context)
+
+
+@login_required
+@require_GET
+def status(request, pk):
+    """The live state the result page polls."""
+    enhancement = own_enhancement(request, pk)
+    lease = enhancement.lease_expires_at
+    if enhancement.status == Enhancement.Status.RUNNING and lease and lease < timezone.now():
+        services.enhancement_reap_expired()  # its worker died: never leave it stuck "running"
+        enhancement.refresh_from_db()
+    return JsonResponse(
+        {
+            "id": enhancement.pk,
+            "status": enhancement.status,
+            "progress": enhancement.progress,
+            "queue_position": selectors.enhancement_queue_position(enhancement=enhancement),
+        }
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def batch(request, batch):
+    """Several files uploaded together: one settings form for all the ``new`` ones, then their states."""
+    items = list(selectors.enhancement_batch_for_user(user=request.user, batch=batch))
+    if not items:
+        raise Http404("No such batch.")
+    drafts = [item for item in items if item.status == Enhancement.Status.NEW]
+    error = None
+    if request.method == "POST" and drafts:
+        try:
+            for item in drafts:
+                services.enhancement_queue(enhancement=item, **job_options(request))
+            return redirect("enhance:batch", batch=batch)
+        except validation.EnhancementError as exc:
+            error = str(exc)
+    smallest = min(drafts or items, key=lambda e: e.original_width * e.original_height)
+    largest = max(drafts or items, key=lambda e: e.original_width * e.original_height)
+    context = {
+        "items": items,
+        "drafts": drafts,
+        "error": error,
+        "batch": batch,
+        "smallest": smallest,
+        **job_form_context(largest.original_width, largest.original_height),
+    }
+    return render(request, "enhance/batch.html", context, status=400 if error else 200)
+
+
+def _action(service, success: str):
+    """A POST-only page action on one of the user's enhancements, back to its page."""
+
+    @login_required
+    @require_POST
+    def view(request, pk):
+        enhancement = own_enhancement(request, pk)
+        try:
+            result = service(enhancement=enhancement)
+            messages.success(request, success)
+            return redirect("enhance:detail", pk=result.pk)
+        except validation.EnhancementError as exc:
+            messages.error(request, str(exc))
+            return redirect("enhance:detail", pk=pk)
+
+    return view
+
+
+cancel = _action(services.enhancement_cancel, "Cancelled.")
+retry = _action(services.enhancement_retry, "Queued again.")
+
+
+@login_required
+@require_POST
+def rerun(request, pk):
+    """A new enhancement from the same original with another model or scale."""
+    enhancement = own_enhancement(request, pk)
+    try:
+        copy = services.enhancement_rerun(enhancement=enhancement, **job_options(request))
+    except validation.EnhancementError as exc:
+        messages.error(request, str(exc))
+        return redirect("enhance:detail", pk=pk)
+    return redirect("enhance:detail", pk=copy.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def delete(request, pk):
+    """GET asks for confirmation; POST deletes the row and its files ("Change image" too)."""
+    enhancement = own_enhancement(request, pk)
+    if request.method == "POST":
+        was_draft = enhancement.status == Enhancement.Status.NEW
+        services.enhancement_delete(enhancement=enhancement)
+        if was_draft:
+            return redirect("enhance:upload")
+        messages.success(request, f"Deleted {enhancement.original_name}.")
+        return redirect("enhance:gallery")
+    return render(request, "enhance/delete.html", {"enhancement": enhancement})
+
+
+@login_required
+@require_GET
+def gallery(request):
+    page = Paginator(selectors.enhancement_list_for_user(user=request.user), GALLERY_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "enhance/gallery.html", {"page": page, "upload_url": reverse("enhance:upload")})

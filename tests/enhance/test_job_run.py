@@ -1,0 +1,172 @@
+"""The job through the real engine (tiny images): run, quality check, failure, cancel, retry, rerun, delete."""
+
+import pytest
+from PIL import Image
+
+from enhance import rendering, services
+from enhance.models import Enhancement
+from enhance.validation import EnhancementError
+
+pytestmark = pytest.mark.django_db
+Status = Enhancement.Status
+
+
+def queue(enhancement, run_jobs, **options):
+    options = {"scale": 2, "model": "default", "quality_check": False, **options}
+    with run_jobs():
+        services.enhancement_queue(enhancement=enhancement, **options)
+    enhancement.refresh_from_db()
+    return enhancement
+
+
+def test_job_end_to_end_writes_result_and_thumbnail(make_enhancement, run_jobs, media_files):
+    enhancement = queue(make_enhancement(size=(12, 8)), run_jobs, scale=3)
+    assert enhancement.status == Status.DONE
+    assert (enhancement.progress, enhancement.attempts, enhancement.device) == (100, 1, "cpu")
+    assert enhancement.model_resolved == "bicubic" and enhancement.task_id
+    assert enhancement.started_at <= enhancement.finished_at and enhancement.processing_seconds >= 0
+    with enhancement.result.open("rb") as file, Image.open(file) as result:
+        assert (result.format, result.size) == ("PNG", (36, 24))
+    with enhancement.thumbnail.open("rb") as file, Image.open(file) as thumb:
+        assert thumb.format == "WEBP" and max(thumb.size) <= 320
+    assert sorted(media_files()) == sorted(
+        [enhancement.original.name, enhancement.result.name, enhancement.thumbnail.name]
+    )
+
+
+@pytest.mark.parametrize(
+    ("mode", "fmt", "options", "result_mode"),
+    [
+        ("CMYK", "JPEG", {}, "RGB"),
+        ("I;16", "PNG", {}, "L"),
+        ("P", "PNG", {"transparency": 0}, "RGBA"),
+        ("L", "PNG", {}, "L"),
+    ],
+    ids=["cmyk-jpeg", "16-bit-png", "palette-transparent-png", "grayscale"],
+)
+def test_job_handles_unusual_pixel_formats(make_enhancement, run_jobs, mode, fmt, options, result_mode):
+    enhancement = queue(make_enhancement(name="odd", mode=mode, fmt=fmt, **options), run_jobs)
+    assert enhancement.status == Status.DONE, enhancement.error
+    with enhancement.result.open("rb") as file, Image.open(file) as result:
+        assert (result.size, result.mode) == ((24, 16), result_mode)
+
+
+def test_job_applies_exif_orientation(make_enhancement, run_jobs):
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    enhancement = queue(make_enhancement(name="phone.jpg", fmt="JPEG", size=(12, 8), exif=exif), run_jobs)
+    assert (enhancement.result_width, enhancement.result_height) == (16, 24)
+
+
+def test_quality_check_restores_the_upload_and_reports_psnr_and_ssim(make_enhancement, run_jobs):
+    enhancement = queue(make_enhancement(size=(41, 33)), run_jobs, quality_check=True)
+    assert enhancement.status == Status.DONE, enhancement.error
+    assert (enhancement.result_width, enhancement.result_height) == (40, 32)  # cropped to a multiple of 2
+    assert enhancement.psnr_model > 20 and 0 < enhancement.ssim_model <= 1
+    assert enhancement.psnr_bicubic > 20 and 0 < enhancement.ssim_bicubic <= 1
+
+
+def test_quality_check_refuses_a_tiny_image(make_enhancement):
+    with pytest.raises(EnhancementError, match="at least 32×32"):
+        services.enhancement_queue(
+            enhancement=make_enhancement(size=(12, 8)), scale=2, model="default", quality_check=True
+        )
+
+
+def test_job_failure_is_marked_with_the_spec_message_cause_kept_and_no_partial_file(
+    make_enhancement, run_jobs, media_files, caplog
+):
+    enhancement = make_enhancement()
+    with enhancement.original.storage.open(enhancement.original.name, "wb") as file:
+        file.write(b"corrupted on disk after the upload")
+    enhancement = queue(enhancement, run_jobs)
+    assert enhancement.status == Status.FAILED
+    assert "UnidentifiedImageError" in enhancement.error
+    assert not enhancement.result and media_files() == [enhancement.original.name]
+    assert f"Enhancement {enhancement.pk} failed" in caplog.text
+
+
+def test_cancel_while_running_stops_at_the_next_tile_and_keeps_no_file(
+    make_enhancement, run_jobs, media_files, monkeypatch
+):
+    enhancement = make_enhancement()
+    real_upscale = rendering.upscale
+
+    def cancel_then_upscale(image, *, on_progress, **options):
+        def progress(done, total):
+            Enhancement.objects.filter(pk=enhancement.pk).update(status=Status.CANCELLED)  # the user clicks Cancel
+            on_progress(done, total)
+
+        return real_upscale(image, on_progress=progress, **options)
+
+    monkeypatch.setattr(rendering, "upscale", cancel_then_upscale)
+    enhancement = queue(enhancement, run_jobs)
+    assert enhancement.status == Status.CANCELLED
+    assert not enhancement.result and media_files() == [enhancement.original.name]
+
+
+def test_cancelled_queued_job_is_not_run(make_enhancement, django_capture_on_commit_callbacks):
+    enhancement = make_enhancement()
+    with django_capture_on_commit_callbacks() as callbacks:
+        services.enhancement_queue(enhancement=enhancement, scale=2, model="default", quality_check=False)
+    services.enhancement_cancel(enhancement=enhancement)
+    for callback in callbacks:
+        callback()
+    enhancement.refresh_from_db()
+    assert (enhancement.status, enhancement.attempts, enhancement.result.name) == (Status.CANCELLED, 0, "")
+
+
+def test_cancel_of_a_finished_job_is_refused(make_enhancement, run_jobs):
+    enhancement = queue(make_enhancement(), run_jobs)
+    with pytest.raises(EnhancementError) as caught:
+        services.enhancement_cancel(enhancement=enhancement)
+    assert caught.value.status == 409
+
+
+def test_retry_after_failure_runs_the_job_again(make_enhancement, run_jobs, make_image_bytes):
+    enhancement = make_enhancement()
+    good = enhancement.original.read()
+    enhancement.original.close()
+    with enhancement.original.storage.open(enhancement.original.name, "wb") as file:
+        file.write(b"broken")
+    enhancement = queue(enhancement, run_jobs)
+    assert enhancement.status == Status.FAILED
+    with enhancement.original.storage.open(enhancement.original.name, "wb") as file:
+        file.write(good)
+    with run_jobs():
+        services.enhancement_retry(enhancement=enhancement)
+    enhancement.refresh_from_db()
+    assert (enhancement.status, enhancement.error, enhancement.attempts) == (Status.DONE, "", 1)
+
+
+def test_retry_of_a_done_job_is_refused(make_enhancement, run_jobs):
+    with pytest.raises(EnhancementError, match="failed or cancelled"):
+        services.enhancement_retry(enhancement=queue(make_enhancement(), run_jobs))
+
+
+def test_rerun_makes_a_new_enhancement_from_its_own_copy_of_the_original(make_enhancement, run_jobs):
+    first = queue(make_enhancement(size=(12, 8)), run_jobs)
+    with run_jobs():
+        second = services.enhancement_rerun(enhancement=first, scale=4, model="bicubic", quality_check=False)
+    second.refresh_from_db()
+    assert second.pk != first.pk and second.original.name != first.original.name
+    assert (second.status, second.result_width, second.result_height) == (Status.DONE, 48, 32)
+
+
+def test_delete_removes_the_row_and_every_file(
+    make_enhancement, run_jobs, media_files, django_capture_on_commit_callbacks
+):
+    enhancement = queue(make_enhancement(), run_jobs)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.enhancement_delete(enhancement=enhancement)
+    assert not Enhancement.objects.exists() and media_files() == []
+
+
+def test_deleting_an_account_deletes_its_files(
+    make_enhancement, run_jobs, media_files, user, django_capture_on_commit_callbacks
+):
+    queue(make_enhancement(), run_jobs)
+    make_enhancement()
+    with django_capture_on_commit_callbacks(execute=True):
+        user.delete()
+    assert media_files() == []

@@ -1,0 +1,79 @@
+"""SPEC §6: a job whose worker died (lease expired, row still "running") is re-queued once, then failed;
+the database queue (django-tasks-db) runs jobs in a separate worker."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from enhance import services
+from enhance.models import Enhancement
+
+pytestmark = pytest.mark.django_db
+Status = Enhancement.Status
+
+
+def worker_died(enhancement, *, attempts):
+    """The row a killed worker leaves behind: running, with a lease that ran out."""
+    Enhancement.objects.filter(pk=enhancement.pk).update(
+        status=Status.RUNNING, attempts=attempts, progress=40, lease_expires_at=timezone.now() - timedelta(seconds=1)
+    )
+
+
+def test_expired_lease_is_requeued_once_and_the_job_then_finishes(make_enhancement, run_jobs):
+    enhancement = make_enhancement()
+    worker_died(enhancement, attempts=1)
+    with run_jobs():
+        assert services.enhancement_reap_expired() == {"requeued": 1, "failed": 0}
+    enhancement.refresh_from_db()
+    assert (enhancement.status, enhancement.attempts, enhancement.progress) == (Status.DONE, 2, 100)
+
+
+def test_second_expired_lease_fails_the_job_with_the_cause(make_enhancement, django_capture_on_commit_callbacks):
+    enhancement = make_enhancement()
+    worker_died(enhancement, attempts=1)
+    with django_capture_on_commit_callbacks() as callbacks:
+        services.enhancement_reap_expired()
+    enhancement.refresh_from_db()
+    assert (enhancement.status, len(callbacks)) == (Status.QUEUED, 1)
+    worker_died(enhancement, attempts=2)  # the second worker died too
+    assert services.enhancement_reap_expired() == {"requeued": 0, "failed": 1}
+    enhancement.refresh_from_db()
+    assert enhancement.status == Status.FAILED and "lease expired" in enhancement.error
+    assert enhancement.lease_expires_at is None and enhancement.finished_at
+
+
+def test_live_lease_is_left_alone(make_enhancement):
+    enhancement = make_enhancement()
+    Enhancement.objects.filter(pk=enhancement.pk).update(
+        status=Status.RUNNING, attempts=1, lease_expires_at=timezone.now() + timedelta(minutes=1)
+    )
+    assert services.enhancement_reap_expired() == {"requeued": 0, "failed": 0}
+
+
+def test_status_poll_of_a_dead_job_reaps_it(client, user, make_enhancement):
+    enhancement = make_enhancement()
+    worker_died(enhancement, attempts=2)
+    client.force_login(user)
+    response = client.get(reverse("enhance:status", args=[enhancement.pk]))
+    assert response.json()["status"] == "failed"
+
+
+def test_reap_command_reports_what_it_did(make_enhancement, capsys):
+    worker_died(make_enhancement(), attempts=2)
+    call_command("reap_enhancements")
+    assert "re-queued 0, failed 1" in capsys.readouterr().out
+
+
+@pytest.mark.django_db(transaction=True)
+def test_database_queue_worker_runs_a_queued_job(make_enhancement, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+    enhancement = make_enhancement()
+    services.enhancement_queue(enhancement=enhancement, scale=2, model="default", quality_check=False)
+    enhancement.refresh_from_db()
+    assert enhancement.status == Status.QUEUED and enhancement.task_id  # waits in the database
+    call_command("db_worker", batch=True, reload=False, startup_delay=False)
+    enhancement.refresh_from_db()
+    assert (enhancement.status, enhancement.result_width) == (Status.DONE, 24)
