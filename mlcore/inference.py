@@ -112,6 +112,11 @@ def upscale_array(arr: np.ndarray, runner: _Runner, tile: int, progress: Callabl
     return out
 
 
+def run_network(net, arr: np.ndarray, scale: int, device: str = "cpu", tile: int | None = None) -> np.ndarray:
+    """8-bit (H, W[, 3]) through a live network (None: bicubic) → 8-bit (H*s, W*s[, 3]); for validation."""
+    return upscale_array(arr, _Runner(net, scale, device), tile or max(DEFAULT_TILE_OUTPUT // scale, 16), lambda: None)
+
+
 def upscale(
     image: Image.Image,
     *,

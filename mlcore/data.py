@@ -1,0 +1,107 @@
+"""Training data: HR images with their LR made once (the project's MATLAB bicubic), patches cut from
+memory with flips and 90° rotations. Two cores cannot afford a resize per step.
+
+Arrays are float32 in [0, 1], (H, W, C) with C = 1 (luma) for ``y`` networks and 3 for ``rgb`` ones.
+"""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+from mlcore.evaluation import IMAGE_SUFFIXES
+from mlcore.imaging import imresize, modcrop, rgb_to_ycbcr
+
+
+@dataclass
+class Pair:
+    name: str
+    lr: np.ndarray  # (h, w, 3) uint8 RGB
+    hr: np.ndarray  # (h*s, w*s, 3) uint8 RGB
+
+
+def image_files(folders: list[Path]) -> list[Path]:
+    files = []
+    for folder in folders:
+        found = sorted(p for p in Path(folder).glob("*") if p.suffix.lower() in IMAGE_SUFFIXES)
+        if not found:
+            raise FileNotFoundError(f"No training images in {folder}.")
+        files += found
+    return files
+
+
+def _rgb(path: Path) -> np.ndarray:
+    with Image.open(path) as img:
+        return np.asarray(img.convert("RGB"))
+
+
+def make_pairs(files: list[Path], scale: int) -> list[Pair]:
+    """HR images cropped to the scale, LR by MATLAB bicubic rounded to 8 bits (as at test time)."""
+    pairs = []
+    for path in files:
+        hr = modcrop(_rgb(path), scale)
+        pairs.append(Pair(path.stem, imresize(hr, 1 / scale), hr))
+    return pairs
+
+
+def paired_pairs(lr_dir: Path, hr_dir: Path, scale: int) -> list[Pair]:
+    """A ready-made LR/HR layout (like the report's Kaggle set): files paired by name."""
+    hr_files = {p.stem: p for p in image_files([hr_dir])}
+    pairs = []
+    for lr_path in image_files([lr_dir]):
+        if lr_path.stem not in hr_files:
+            raise FileNotFoundError(f"No HR image named {lr_path.stem} in {hr_dir}.")
+        lr = _rgb(lr_path)
+        hr = _rgb(hr_files[lr_path.stem])[: lr.shape[0] * scale, : lr.shape[1] * scale]
+        if hr.shape[:2] != (lr.shape[0] * scale, lr.shape[1] * scale):
+            raise ValueError(f"{lr_path.name}: HR is not {scale}× the LR size.")
+        pairs.append(Pair(lr_path.stem, lr, hr))
+    return pairs
+
+
+def split(pairs: list[Pair], fraction: float, seed: int) -> tuple[list[Pair], list[Pair]]:
+    """(train, validation): a seeded random ``fraction`` of the images held out for validation."""
+    order = np.random.default_rng(seed).permutation(len(pairs))
+    n_val = max(1, round(len(pairs) * fraction)) if fraction > 0 else 0
+    val = [pairs[i] for i in sorted(order[:n_val])]
+    train = [pairs[i] for i in sorted(order[n_val:])]
+    return train, val
+
+
+def network_input(rgb: np.ndarray, channels: str) -> np.ndarray:
+    """uint8 RGB (H, W, 3) → float32 (H, W, C) in [0, 1]: luma for ``y`` networks, RGB otherwise."""
+    x = rgb.astype(np.float32) / 255.0
+    return rgb_to_ycbcr(x)[..., :1] if channels == "y" else x
+
+
+class PatchSampler:
+    """Random aligned LR/HR patches with the 8 flips/rotations, from images held in memory."""
+
+    def __init__(self, pairs: list[Pair], scale: int, patch_size: int, channels: str, seed: int):
+        self.scale, self.patch = scale, patch_size
+        usable = [p for p in pairs if min(p.lr.shape[:2]) >= patch_size]
+        if not usable:
+            raise ValueError(f"No training image is at least {patch_size} LR pixels on a side.")
+        self.lr = [network_input(p.lr, channels) for p in usable]
+        self.hr = [network_input(p.hr, channels) for p in usable]
+        areas = np.array([x.shape[0] * x.shape[1] for x in self.lr], dtype=np.float64)
+        self.weights = areas / areas.sum()  # big images give proportionally more patches
+        self.rng = np.random.default_rng(seed)
+
+    def batch(self, size: int) -> tuple[np.ndarray, np.ndarray]:
+        """(N, C, p, p) LR and (N, C, p*s, p*s) HR float32 batches."""
+        p, s = self.patch, self.scale
+        lrs, hrs = [], []
+        for i in self.rng.choice(len(self.lr), size=size, p=self.weights):
+            lr, hr = self.lr[i], self.hr[i]
+            y = self.rng.integers(0, lr.shape[0] - p + 1)
+            x = self.rng.integers(0, lr.shape[1] - p + 1)
+            a, b = lr[y : y + p, x : x + p], hr[y * s : (y + p) * s, x * s : (x + p) * s]
+            k, flip = self.rng.integers(0, 4), self.rng.integers(0, 2)
+            a, b = np.rot90(a, k), np.rot90(b, k)
+            if flip:
+                a, b = a[:, ::-1], b[:, ::-1]
+            lrs.append(a.transpose(2, 0, 1))
+            hrs.append(b.transpose(2, 0, 1))
+        return np.ascontiguousarray(np.stack(lrs)), np.ascontiguousarray(np.stack(hrs))

@@ -1,0 +1,145 @@
+"""manage.py train — train a zoo architecture, with progress, metrics, plots, checkpoints (SPEC §5)."""
+
+import math
+import subprocess
+import sys
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from mlcore import zoo
+from mlcore.archs import ARCHS
+from mlcore.data import image_files, make_pairs, paired_pairs, split
+from mlcore.errors import SCALES
+from mlcore.reporting import Checkpointer, Installer, MetricsWriter, Plotter, ProgressBar
+from mlcore.training import LOSSES, OPTIMIZERS, SCHEDULES, TrainConfig, load_state, train
+
+DATA_ROOT = Path(settings.BASE_DIR).parent / "shared" / "datasets"
+
+
+def _commit() -> str:
+    try:
+        out = subprocess.run(["git", "rev-parse", "HEAD"], cwd=settings.BASE_DIR, capture_output=True, text=True)
+        return out.stdout.strip() or "unknown"
+    except OSError:
+        return "unknown"
+
+
+def _arch_args(pairs: list[str]) -> dict:
+    args = {}
+    for item in pairs:
+        key, _, value = item.partition("=")
+        args[key] = value.lower() == "true" if value.lower() in {"true", "false"} else int(value)
+    return args
+
+
+class Command(BaseCommand):
+    help = "Train a super-resolution network on HR folders (LR made with MATLAB bicubic) or LR/HR pairs."
+
+    def add_arguments(self, parser):
+        parser.add_argument("arch", choices=sorted(ARCHS))
+        parser.add_argument("--scale", type=int, choices=SCALES, required=True)
+        parser.add_argument("--arch-arg", nargs="*", default=[], metavar="KEY=VALUE", help="e.g. width=48 blocks=6")
+        parser.add_argument("--name", help="zoo name (default: the architecture)")
+        parser.add_argument("--data", nargs="+", type=Path, default=[DATA_ROOT / "T91", DATA_ROOT / "BSD200"])
+        parser.add_argument("--lr-dir", type=Path, help="paired layout: LR images (with --hr-dir)")
+        parser.add_argument("--hr-dir", type=Path)
+        parser.add_argument("--val-split", type=float, default=0.1)
+        parser.add_argument("--val-data", type=Path, help="a folder of HR validation images instead of a split")
+        parser.add_argument("--epochs", type=int, default=10)
+        parser.add_argument("--iterations", type=int, help="total steps (overrides --epochs)")
+        parser.add_argument("--steps-per-epoch", type=int, default=500)
+        parser.add_argument("--batch-size", type=int, default=16)
+        parser.add_argument("--patch-size", type=int, default=48, help="LR patch side")
+        parser.add_argument("--optimizer", choices=OPTIMIZERS, default="adam")
+        parser.add_argument("--lr", type=float, default=1e-3)
+        parser.add_argument("--schedule", choices=SCHEDULES, default="cosine")
+        parser.add_argument("--loss", choices=LOSSES, default="l1")
+        parser.add_argument("--seed", type=int, default=0)
+        parser.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
+        parser.add_argument("--threads", type=int, help="torch CPU threads")
+        parser.add_argument("--init-from", type=Path, help="start from these weights (matching tensors)")
+        parser.add_argument("--run-dir", type=Path, help="default: runs/<name>_x<scale>")
+        parser.add_argument("--resume", action="store_true", help="continue from the run folder's checkpoint")
+        parser.add_argument("--install", action="store_true", help="put the best weights into the zoo")
+        parser.add_argument("--zoo-dir", type=Path, default=None, help="default: mlcore/weights")
+        parser.add_argument("--hint", default="", help="one-line quality/speed hint shown to users")
+
+    def handle(self, *args, **o):
+        import torch
+
+        from mlcore.inference import resolve_device
+
+        if o["threads"]:
+            torch.set_num_threads(o["threads"])
+        name = o["name"] or o["arch"]
+        run_dir = o["run_dir"] or Path(settings.BASE_DIR) / "runs" / f"{name}_x{o['scale']}"
+        run_dir.mkdir(parents=True, exist_ok=True)
+        steps = o["steps_per_epoch"]
+        epochs = math.ceil(o["iterations"] / steps) if o["iterations"] else o["epochs"]
+        config = TrainConfig(
+            arch=o["arch"],
+            scale=o["scale"],
+            arch_args=_arch_args(o["arch_arg"]),
+            optimizer=o["optimizer"],
+            lr=o["lr"],
+            schedule=o["schedule"],
+            loss=o["loss"],
+            epochs=epochs,
+            steps_per_epoch=steps,
+            batch_size=o["batch_size"],
+            patch_size=o["patch_size"],
+            seed=o["seed"],
+            device=resolve_device(o["device"]),
+            init_from=str(o["init_from"]) if o["init_from"] else None,
+        )
+        train_pairs, val_pairs, data_desc = self._data(o)
+        state = None
+        checkpoint = run_dir / "checkpoint.pt"
+        if o["resume"]:
+            if not checkpoint.exists():
+                raise CommandError(f"Nothing to resume: {checkpoint} does not exist.")
+            state = load_state(checkpoint)
+        subscribers = [
+            ProgressBar(config.total_steps, self.stderr._out),
+            MetricsWriter(run_dir),
+            Plotter(run_dir),
+            Checkpointer(run_dir),
+        ]
+        if o["install"]:
+            card = {
+                "name": name,
+                "hint": o["hint"],
+                "command": "python manage.py " + " ".join(sys.argv[1:]),
+                "commit": _commit(),
+                "data": {
+                    "train": data_desc,
+                    "train_images": len(train_pairs),
+                    "val_images": len(val_pairs),
+                    "val": str(o["val_data"]) if o["val_data"] else f"split {o['val_split']} seed {o['seed']}",
+                },
+            }
+            subscribers.append(Installer(o["zoo_dir"] or zoo.WEIGHTS_DIR, card, config, self.stdout))
+        result = train(config, train_pairs, val_pairs, emit=lambda e: [s(e) for s in subscribers], state=state)
+        best = result["best"]
+        self.stdout.write(
+            f"best validation: {best['val_psnr']:.3f} dB / {best['val_ssim']:.4f} at epoch {best['epoch']}"
+        )
+
+    def _data(self, o):
+        try:
+            if o["lr_dir"] or o["hr_dir"]:
+                if not (o["lr_dir"] and o["hr_dir"]):
+                    raise CommandError("--lr-dir and --hr-dir go together.")
+                pairs = paired_pairs(o["lr_dir"], o["hr_dir"], o["scale"])
+                desc = [str(o["lr_dir"]), str(o["hr_dir"])]
+            else:
+                pairs = make_pairs(image_files(o["data"]), o["scale"])
+                desc = [str(p) for p in o["data"]]
+            if o["val_data"]:
+                return pairs, make_pairs(image_files([o["val_data"]]), o["scale"]), desc
+        except (FileNotFoundError, ValueError) as exc:
+            raise CommandError(str(exc)) from exc
+        train_pairs, val_pairs = split(pairs, o["val_split"], o["seed"])
+        return train_pairs, val_pairs, desc

@@ -1,0 +1,61 @@
+import numpy as np
+import pytest
+import torch
+
+from mlcore.archs import ARCHS, bicubic_upsample, build
+from mlcore.imaging import imresize
+from mlcore.inference import run_network
+
+from .conftest import photo
+
+
+@pytest.mark.parametrize("arch", sorted(ARCHS))
+@pytest.mark.parametrize("scale", [2, 3, 4])
+@pytest.mark.parametrize(("height", "width"), [(9, 13), (16, 16), (1, 5)])
+def test_every_architecture_enlarges_by_its_scale(arch, scale, height, width):
+    net = build(arch, scale).eval()
+    with torch.no_grad():
+        out = net(torch.rand(2, net.in_channels, height, width))
+    assert out.shape == (2, net.in_channels, height * scale, width * scale)
+
+
+@pytest.mark.parametrize("arch", sorted(ARCHS))
+def test_every_architecture_knows_its_channels_size_cost_and_receptive_field(arch):
+    net = build(arch, 2)
+    assert net.channels in {"y", "rgb"}
+    assert net.num_parameters() > 1000
+    assert net.flops_per_output_mp() > 1e9
+    assert net.receptive_field >= 5 and net.receptive_field % 2 == 1
+
+
+def test_unknown_architecture_is_refused():
+    with pytest.raises(KeyError, match="Unknown architecture"):
+        build("vdsr", 2)
+
+
+@pytest.mark.parametrize("scale", [2, 3, 4])
+def test_torch_bicubic_enlargement_equals_matlab_imresize(scale, rng):
+    img = rng.random((11, 14))
+    out = bicubic_upsample(torch.from_numpy(img)[None, None], scale)[0, 0].numpy()
+    assert np.allclose(out, imresize(img, scale), atol=1e-12)
+
+
+def test_tiled_and_untiled_srcnn_agree_on_a_1000x700_image():
+    torch.manual_seed(0)
+    net = build("srcnn", 2).eval()
+    img = np.asarray(photo(1000, 700))
+    whole = run_network(net, img, 2, tile=1000)
+    tiled = run_network(net, img, 2, tile=128)
+    assert whole.shape == (1400, 2000, 3)
+    assert np.abs(whole.astype(int) - tiled.astype(int)).max() <= 1
+
+
+@pytest.mark.parametrize("arch", ["fsrcnn", "espcn", "edsr_lite"])
+@pytest.mark.parametrize("scale", [2, 3, 4])
+def test_tiled_and_untiled_agree_for_luma_networks(arch, scale):
+    torch.manual_seed(0)
+    net = build(arch, scale).eval()
+    img = np.asarray(photo(97, 71))
+    whole = run_network(net, img, scale, tile=500)
+    tiled = run_network(net, img, scale, tile=17)
+    assert np.abs(whole.astype(int) - tiled.astype(int)).max() <= 1

@@ -1,0 +1,107 @@
+"""Training: a few steps on tiny data lower the loss for every optimizer; resume; install."""
+
+import json
+
+import numpy as np
+import pytest
+from django.core.management import call_command
+
+import mlcore
+from mlcore.data import PatchSampler, make_pairs, split
+from mlcore.training import OPTIMIZERS, TrainConfig, train
+
+from .conftest import photo
+
+
+@pytest.fixture
+def hr_folder(tmp_path):
+    folder = tmp_path / "hr"
+    folder.mkdir()
+    for i in range(5):
+        photo(60 + 4 * i, 48, seed=i).save(folder / f"img{i}.png")
+    return folder
+
+
+@pytest.fixture
+def pairs(hr_folder):
+    return make_pairs(sorted(hr_folder.glob("*.png")), 2)
+
+
+def collect(events):
+    return lambda event: events.append(event)
+
+
+@pytest.mark.parametrize("optimizer", OPTIMIZERS)
+def test_a_few_steps_lower_the_loss_for_each_optimizer(optimizer, pairs):
+    lr = {"sgd": 0.1, "momentum": 0.01, "rmsprop": 1e-3, "adam": 1e-3}[optimizer]
+    config = TrainConfig(
+        arch="espcn",
+        scale=2,
+        optimizer=optimizer,
+        lr=lr,
+        loss="mse",
+        schedule="constant",
+        epochs=1,
+        steps_per_epoch=40,
+        batch_size=8,
+        patch_size=12,
+    )
+    events = []
+    train(config, pairs, [], emit=collect(events))
+    losses = [e.data["loss"] for e in events if e.kind == "step"]
+    assert np.mean(losses[-10:]) < np.mean(losses[:10])
+
+
+def test_events_come_in_order_with_validation_numbers(pairs):
+    train_pairs, val_pairs = split(pairs, 0.2, seed=0)
+    assert len(val_pairs) == 1 and len(train_pairs) == 4
+    config = TrainConfig(arch="fsrcnn", scale=2, epochs=2, steps_per_epoch=3, batch_size=4, patch_size=10)
+    events = []
+    train(config, train_pairs, val_pairs, emit=collect(events))
+    kinds = [e.kind for e in events]
+    assert kinds == ["start"] + ["step"] * 3 + ["epoch"] + ["step"] * 3 + ["epoch", "end"]
+    epoch = next(e for e in events if e.kind == "epoch").data
+    assert 10 < epoch["val_psnr"] < 60 and 0 < epoch["val_ssim"] <= 1
+
+
+def test_patches_are_aligned_between_lr_and_hr(pairs):
+    sampler = PatchSampler(pairs, 2, 8, "y", seed=3)
+    lr, hr = sampler.batch(6)
+    assert lr.shape == (6, 1, 8, 8) and hr.shape == (6, 1, 16, 16)
+    # each LR patch is the HR patch shrunk by 2 (up to 8-bit rounding and patch-edge effects)
+    assert np.abs(lr[:, :, 2:-2, 2:-2] - hr[:, :, 4:-4:2, 4:-4:2].clip(0, 1)).mean() < 0.05
+
+
+def test_train_command_resumes_and_installs_loadable_weights(hr_folder, tmp_path, empty_zoo):
+    run_dir = tmp_path / "run"
+    common = [
+        "espcn",
+        "--scale",
+        "2",
+        "--data",
+        str(hr_folder),
+        "--val-split",
+        "0.2",
+        "--steps-per-epoch",
+        "4",
+        "--batch-size",
+        "4",
+        "--patch-size",
+        "10",
+        "--run-dir",
+        str(run_dir),
+        "--device",
+        "cpu",
+    ]
+    call_command("train", *common, "--epochs", "1")
+    first = json.loads((run_dir / "metrics.json").read_text())
+    assert [r["epoch"] for r in first] == [1]
+    call_command("train", *common, "--epochs", "2", "--resume", "--install", "--name", "tiny")
+    history = json.loads((run_dir / "metrics.json").read_text())
+    assert [r["epoch"] for r in history] == [1, 2] and history[0] == first[0]
+    for name in ("metrics.csv", "loss.png", "psnr.png", "checkpoint.pt"):
+        assert (run_dir / name).exists()
+    card = json.loads((empty_zoo / "tiny_x2.json").read_text())
+    assert card["arch"] == "espcn" and "train" in card["command"] and card["validation"]["psnr"] > 10
+    out = mlcore.upscale(photo(24, 16), scale=2, model="tiny", device="cpu")
+    assert out.size == (48, 32)

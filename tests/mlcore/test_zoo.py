@@ -1,0 +1,97 @@
+import json
+
+import numpy as np
+import pytest
+import torch
+from PIL import Image
+
+import mlcore
+from mlcore import zoo
+from mlcore.archs import build
+from mlcore.checkpoints import load, save
+
+from .conftest import photo
+
+
+def install(directory, name="tiny", arch="espcn", scale=2):
+    torch.manual_seed(0)
+    return save(directory, build(arch, scale), {"name": name, "arch": arch, "arch_args": {}})
+
+
+def test_default_is_bicubic_while_no_trained_weights_exist(empty_zoo):
+    assert mlcore.resolve_model("default", 2) == ("bicubic", "")
+    assert mlcore.list_models()["default"] == {"2": "bicubic", "3": "bicubic", "4": "bicubic"}
+
+
+def test_default_follows_zoo_json_once_the_weights_exist(empty_zoo):
+    (empty_zoo / "zoo.json").write_text(json.dumps({"defaults": {"2": "tiny"}}))
+    assert mlcore.resolve_model("default", 2)[0] == "bicubic"
+    install(empty_zoo)
+    name, weights_hash = mlcore.resolve_model("default", 2)
+    assert name == "tiny" and len(weights_hash) == 12
+    assert mlcore.resolve_model("default", 3)[0] == "bicubic"
+
+
+def test_unknown_model_and_bad_scale_get_the_spec_messages(empty_zoo):
+    install(empty_zoo)
+    with pytest.raises(mlcore.ModelError) as exc:
+        mlcore.resolve_model("vdsr", 2)
+    assert str(exc.value) == "Unknown model 'vdsr'. Choose one of: default, bicubic, tiny."
+    for scale in (1, 5, True, "2"):
+        with pytest.raises(mlcore.ModelError, match=r"^Scale must be one of 2, 3, 4\.$"):
+            mlcore.resolve_model("bicubic", scale)
+
+
+def test_saved_weights_rebuild_the_same_network(empty_zoo):
+    _, card_path = install(empty_zoo)
+    net, card = load(card_path)
+    assert card["arch"] == "espcn" and card["params"] == net.num_parameters()
+    x = torch.rand(1, 1, 9, 9)
+    torch.manual_seed(0)
+    assert torch.equal(net(x), build("espcn", 2).eval()(x))
+
+
+def test_installed_weights_serve_through_upscale_and_list_models(empty_zoo):
+    install(empty_zoo)
+    out = mlcore.upscale(photo(20, 10), scale=2, model="tiny", device="cpu")
+    assert out.size == (40, 20)
+    listed = {m["name"]: m for m in mlcore.list_models()["models"]}
+    assert listed["tiny"]["scales"] == [2] and listed["tiny"]["channels"] == "y"
+    assert listed["bicubic"]["scales"] == [2, 3, 4]
+
+
+def test_missing_or_corrupt_weights_are_reported(empty_zoo):
+    weights, _ = install(empty_zoo, name="good")
+    assert zoo.weights_problems() == []
+    bad_weights, _ = install(empty_zoo, name="bad")
+    bad_weights.write_bytes(b"not safetensors")
+    gone_weights, _ = install(empty_zoo, name="gone")
+    gone_weights.unlink()
+    problems = zoo.weights_problems()
+    assert len(problems) == 2
+    assert "bad_x2.json" in problems[0] and "do not match" in problems[0]
+    assert "gone_x2.json" in problems[1] and "missing" in problems[1]
+
+
+def test_manage_py_check_reports_corrupt_weights(empty_zoo):
+    from django.core.management import call_command
+    from django.core.management.base import SystemCheckError
+
+    weights, _ = install(empty_zoo, name="bad")
+    weights.write_bytes(b"garbage")
+    with pytest.raises(SystemCheckError, match="mlcore.E001"):
+        call_command("check")
+
+
+def test_resolve_device():
+    assert mlcore.resolve_device("auto") in {"cpu", "cuda"}
+    assert mlcore.resolve_device("cpu") == "cpu"
+    with pytest.raises(ValueError, match="Unknown device"):
+        mlcore.resolve_device("tpu")
+
+
+def test_psnr_and_ssim_accept_pil_images():
+    img = photo(30, 30)
+    other = Image.fromarray(np.asarray(img) // 2)
+    assert mlcore.psnr(img, img.copy(), scale=2) == float("inf")
+    assert mlcore.psnr(img, other, scale=2) < 20 and mlcore.ssim(img, other, scale=2) < 1
