@@ -61,7 +61,7 @@ def test_installed_weights_serve_through_upscale_and_list_models(empty_zoo):
 
 
 def test_missing_or_corrupt_weights_are_reported(empty_zoo):
-    weights, _ = install(empty_zoo, name="good")
+    install(empty_zoo, name="good")
     assert zoo.weights_problems() == []
     bad_weights, _ = install(empty_zoo, name="bad")
     bad_weights.write_bytes(b"not safetensors")
@@ -79,7 +79,7 @@ def test_manage_py_check_reports_corrupt_weights(empty_zoo):
 
     weights, _ = install(empty_zoo, name="bad")
     weights.write_bytes(b"garbage")
-    with pytest.raises(SystemCheckError, match="mlcore.E001"):
+    with pytest.raises(SystemCheckError, match=r"mlcore\.E001"):
         call_command("check")
 
 
