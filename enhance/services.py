@@ -218,6 +218,10 @@ def enhancement_run(*, enhancement_id: int) -> None:
 
 def _render_and_store(enhancement: Enhancement, saved: list) -> dict:
     """Run the engine, store result and thumbnail; returns the row's final fields."""
+    if settings.SRSITE_TORCH_THREADS:
+        import torch  # only workers pay for it
+
+        torch.set_num_threads(settings.SRSITE_TORCH_THREADS)
     device = mlcore.resolve_device(settings.SRSITE_DEVICE)
     model, weights_hash = mlcore.resolve_model(enhancement.model_requested, enhancement.scale)
     _update_if_running(enhancement.pk, device=device, model_resolved=model, weights_hash=weights_hash)
