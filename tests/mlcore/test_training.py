@@ -105,3 +105,33 @@ def test_train_command_resumes_and_installs_loadable_weights(hr_folder, tmp_path
     assert card["arch"] == "espcn" and "train" in card["command"] and card["validation"]["psnr"] > 10
     out = mlcore.upscale(photo(24, 16), scale=2, model="tiny", device="cpu")
     assert out.size == (48, 32)
+
+
+def test_compare_optimizers_runs_end_to_end_on_tiny_data(hr_folder, tmp_path, capsys):
+    out = tmp_path / "cmp"
+    call_command(
+        "compare_optimizers",
+        "--arch",
+        "espcn",
+        "--scale",
+        "2",
+        "--data",
+        str(hr_folder),
+        "--epochs",
+        "2",
+        "--steps-per-epoch",
+        "3",
+        "--batch-size",
+        "4",
+        "--patch-size",
+        "10",
+        "--out",
+        str(out),
+    )
+    results = json.loads((out / "results.json").read_text())
+    assert list(results) == ["sgd", "momentum", "rmsprop", "adam"]
+    assert all(len(r["history"]) == 2 for r in results.values())
+    assert (out / "optimizers.png").stat().st_size > 10_000
+    table = capsys.readouterr().out
+    for label in ("MBGD", "SGD-momentum", "RMSprop", "Adam"):
+        assert f"| {label} |" in table
