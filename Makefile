@@ -17,6 +17,7 @@ run: .venv/.installed
 	$(PY) manage.py check
 	trap 'kill 0' INT TERM EXIT; \
 	$(PY) manage.py db_worker --no-reload --interval 0.5 & \
+	$(PY) manage.py reap_enhancements --every 30 & \
 	$(PY) manage.py runserver --noreload 127.0.0.1:$(PORT)
 
 chromium:

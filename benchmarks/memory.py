@@ -58,13 +58,16 @@ def main() -> None:
             zoo_dir = tmp
         for size in args.sizes:
             width, height = map(int, size.split("x"))
-            code = CHILD.format(root=str(ROOT), zoo_dir=zoo_dir, width=width, height=height, scale=args.scale,
-                                model=args.model)
+            code = CHILD.format(
+                root=str(ROOT), zoo_dir=zoo_dir, width=width, height=height, scale=args.scale, model=args.model
+            )
             result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
             row = json.loads(result.stdout.strip().splitlines()[-1])
-            print(f"{args.model} x{args.scale} {row['size']} -> {row['out']}: peak RSS {row['peak_rss_mb']} MB "
-                  f"(after loading {row['rss_before_mb']} MB; input+output images {row['images_mb']} MB), "
-                  f"{row['seconds']} s")
+            print(
+                f"{args.model} x{args.scale} {row['size']} -> {row['out']}: peak RSS {row['peak_rss_mb']} MB "
+                f"(after loading {row['rss_before_mb']} MB; input+output images {row['images_mb']} MB), "
+                f"{row['seconds']} s"
+            )
     print(f"(ru_maxrss of this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024} MB)")
 
 
