@@ -1,9 +1,15 @@
 """Reads: a user only ever sees their own enhancements."""
 
+import io
 import uuid
+from dataclasses import dataclass
+from typing import BinaryIO
 
 from django.db.models import QuerySet
+from PIL import Image
 
+import mlcore
+from enhance import rendering
 from enhance.models import Enhancement
 
 
@@ -35,8 +41,6 @@ def enhancement_queue_position(*, enhancement: Enhancement) -> int | None:
 
 def enhancement_models(*, scale: int | None = None) -> list[dict]:
     """The zoo for choosing a model: ``default`` first, then each model for ``scale`` with its hint."""
-    import mlcore
-
     zoo = mlcore.list_models()
     defaults = {int(k): v for k, v in zoo["default"].items()}
     choices = [{"name": "default", "hint": "The best model shipped for the scale.", "default_for": defaults}]
@@ -44,3 +48,52 @@ def enhancement_models(*, scale: int | None = None) -> list[dict]:
         if scale is None or scale in entry["scales"]:
             choices.append({"name": entry["name"], "hint": entry.get("hint", ""), "scales": entry["scales"]})
     return choices
+
+
+def model_zoo() -> dict:
+    """``mlcore.list_models()`` with numbers per scale, and the scales each model is the default for."""
+    zoo = mlcore.list_models()
+    defaults = {str(scale): name for scale, name in zoo["default"].items()}
+    models = []
+    for entry in zoo["models"]:
+        params = entry["params"]
+        if not isinstance(params, dict):  # bicubic: one number for every scale
+            params = {str(scale): params for scale in entry["scales"]}
+        default_for = sorted(int(scale) for scale, name in defaults.items() if name == entry["name"])
+        models.append(
+            {**entry, "params": params, "weights_hash": entry.get("weights_hash", {}), "default_for": default_for}
+        )
+    return {"models": models, "default": defaults}
+
+
+@dataclass(frozen=True)
+class ResultFile:
+    """A finished enhancement's result, ready to send: ``open()`` gives the bytes in the chosen format."""
+
+    enhancement: Enhancement
+    export: str
+
+    @property
+    def filename(self) -> str:
+        """``<original-stem>_x<scale>_<model>.<ext>`` (SPEC §2.3)."""
+        ext = {"png": "png", "jpeg": "jpg", "webp": "webp"}[self.export]
+        e = self.enhancement
+        return f"{e.original_stem}_x{e.scale}_{e.model_resolved}.{ext}"
+
+    @property
+    def content_type(self) -> str:
+        return rendering.EXPORT_FORMATS[self.export][1]
+
+    def open(self) -> BinaryIO:
+        if self.export == "png":  # stored as PNG: streamed as it is
+            return self.enhancement.result.open("rb")
+        with self.enhancement.result.open("rb") as file, Image.open(file) as image:
+            image.load()
+            return io.BytesIO(rendering.encode(image, self.export))
+
+
+def enhancement_result_file(*, enhancement: Enhancement, export: str = "png") -> ResultFile | None:
+    """The result as PNG, JPEG or WebP; None while there is none or for an unknown format."""
+    if export not in rendering.EXPORT_FORMATS or not enhancement.result:
+        return None
+    return ResultFile(enhancement, export)

@@ -62,8 +62,12 @@ def enhancement_create(
     scale=2,
     model: str = "default",
     quality_check: bool = False,
+    queue: bool = False,
 ) -> Enhancement:
-    """Check and store an upload as a ``new`` enhancement; EnhancementError leaves no row and no file."""
+    """Check and store an upload as a ``new`` enhancement, or ``queue`` it at once (the API's ``/upload_img``).
+
+    EnhancementError leaves no row and no file.
+    """
     info = check_upload(upload)
     enhancement = Enhancement(
         owner=owner,
@@ -76,7 +80,7 @@ def enhancement_create(
         **_job_fields(width=info.width, height=info.height, scale=scale, model=model, quality_check=quality_check),
     )
     enhancement.original.save("upload" + rendering.EXTENSIONS.get(info.format, ""), upload, save=False)
-    _save_or_drop_original(enhancement, enhancement.save)
+    _save_or_drop_original(enhancement, (lambda: _set_queued(enhancement)) if queue else enhancement.save)
     return enhancement
 
 
@@ -295,3 +299,12 @@ def enhancement_reap_expired() -> dict[str, int]:
             counts["failed"] += 1
         logger.warning("Enhancement %s: lease expired after attempt %s", enhancement_id, attempts)
     return counts
+
+
+def enhancement_reap_if_stale(*, enhancement: Enhancement) -> Enhancement:
+    """Looking at a job whose worker died rescues it at once: never shown stuck "running" (pages and API)."""
+    lease = enhancement.lease_expires_at
+    if enhancement.status == Status.RUNNING and lease and lease < timezone.now():
+        enhancement_reap_expired()
+        enhancement.refresh_from_db()
+    return enhancement

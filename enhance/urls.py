@@ -1,12 +1,13 @@
 from django.urls import path
 
-from enhance.views import files, pages
+from enhance.views import accounts, files, pages
 
 app_name = "enhance"
 
 urlpatterns = [
     path("", pages.upload, name="upload"),
     path("gallery/", pages.gallery, name="gallery"),
+    path("account/", accounts.account, name="account"),
     path("batch/<uuid:batch>/", pages.batch, name="batch"),
     path("enhancements/<int:pk>/", pages.detail, name="detail"),
     path("enhancements/<int:pk>/status/", pages.status, name="status"),

@@ -104,14 +104,20 @@ EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 REST_FRAMEWORK = {
+    # Token first: its WWW-Authenticate header makes an anonymous request a 401 rather than a 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "enhance.api_errors.exception_handler",
+    # `?format=base64` is /display's own parameter (SPEC §3), not DRF's renderer override.
     "URL_FORMAT_OVERRIDE": None,
 }
+# Throttles (DRF rate strings, "<count>/<sec|min|hour|day>"): uploads per user, token requests per address.
+SRSITE_UPLOAD_RATE = _env("SRSITE_UPLOAD_RATE", "60/min")
+SRSITE_TOKEN_RATE = _env("SRSITE_TOKEN_RATE", "30/min")
 SPECTACULAR_SETTINGS = {
     "TITLE": "srsite API",
     "DESCRIPTION": "Image super-resolution: upload, enhance, download.",
@@ -119,6 +125,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # The contract is no secret: schema and docs are readable before signing in.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "COMPONENT_SPLIT_REQUEST": True,
 }
 
 # The engine and its limits (SPEC §3, §6).

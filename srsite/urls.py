@@ -7,5 +7,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/signup/", signup, name="signup"),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("", include("enhance.api_urls")),
     path("", include("enhance.urls")),
 ]
+
+handler404 = "enhance.api_errors.page_not_found"

@@ -1,14 +1,12 @@
 """Media are private: every file goes through a view that checks its owner (SPEC §6)."""
 
-import io
 import mimetypes
 
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.views.decorators.http import require_GET
-from PIL import Image
 
-from enhance import rendering
+from enhance import selectors
 from enhance.views.common import own_enhancement
 
 FILE_KINDS = ("original", "result", "thumbnail")
@@ -33,19 +31,8 @@ def media(request, pk, kind):
 @require_GET
 def download(request, pk):
     """The result as ``<original-stem>_x<scale>_<model>.<ext>``: PNG, or ``?format=jpeg|webp``."""
-    enhancement = own_enhancement(request, pk)
     export = request.GET.get("format", "png").lower()
-    if export not in rendering.EXPORT_FORMATS or not enhancement.result:
+    result = selectors.enhancement_result_file(enhancement=own_enhancement(request, pk), export=export)
+    if result is None:
         raise Http404
-    filename = download_name(enhancement, export)
-    if export == "png":
-        return FileResponse(enhancement.result.open("rb"), as_attachment=True, filename=filename)
-    with enhancement.result.open("rb") as file, Image.open(file) as image:
-        image.load()
-        body = rendering.encode(image, export)
-    return FileResponse(io.BytesIO(body), as_attachment=True, filename=filename)
-
-
-def download_name(enhancement, export: str) -> str:
-    ext = {"png": "png", "jpeg": "jpg", "webp": "webp"}[export]
-    return f"{enhancement.original_stem}_x{enhancement.scale}_{enhancement.model_resolved}.{ext}"
+    return FileResponse(result.open(), as_attachment=True, filename=result.filename, content_type=result.content_type)

@@ -6,7 +6,6 @@ from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from enhance import selectors, services, validation
@@ -83,11 +82,7 @@ def detail(request, pk):
 @require_GET
 def status(request, pk):
     """The live state the result page polls."""
-    enhancement = own_enhancement(request, pk)
-    lease = enhancement.lease_expires_at
-    if enhancement.status == Enhancement.Status.RUNNING and lease and lease < timezone.now():
-        services.enhancement_reap_expired()  # its worker died: never leave it stuck "running"
-        enhancement.refresh_from_db()
+    enhancement = services.enhancement_reap_if_stale(enhancement=own_enhancement(request, pk))
     return JsonResponse(
         {
             "id": enhancement.pk,

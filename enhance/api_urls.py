@@ -1,0 +1,23 @@
+"""The API's routes (SPEC §3): the report's two endpoints at the root, the resource under /api/."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from enhance import apis
+
+app_name = "api"
+
+router = DefaultRouter()
+router.include_format_suffixes = False  # `format` is /display's query parameter, nothing else
+router.register("enhancements", apis.EnhancementViewSet, basename="enhancement")
+router.register("models", apis.ZooViewSet, basename="models")
+
+urlpatterns = [
+    path("upload_img", apis.UploadImageView.as_view(), name="upload_img"),
+    path("display", apis.DisplayView.as_view(), name="display"),
+    path("api/auth/token/", apis.ObtainTokenView.as_view(), name="token"),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("api/", include(router.urls)),
+]

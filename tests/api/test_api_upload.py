@@ -1,0 +1,142 @@
+"""POST /upload_img (SPEC §3): creates and queues; every refusal in SPEC's words, as {"error": …}."""
+
+import io
+
+import pytest
+from PIL import Image
+
+import mlcore
+from enhance.models import Enhancement
+
+pytestmark = pytest.mark.django_db
+Status = Enhancement.Status
+
+
+def solid_png(size) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (90, 120, 150)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def animated_gif() -> bytes:
+    frames = [Image.new("RGB", (8, 8), color) for color in ("red", "blue")]
+    buffer = io.BytesIO()
+    frames[0].save(buffer, "GIF", save_all=True, append_images=frames[1:], duration=100, loop=0)
+    return buffer.getvalue()
+
+
+def test_upload_creates_and_queues_with_the_spec_shape(upload, run_jobs, image_info):
+    with run_jobs():
+        response = upload(name="holiday.png")
+        body = response.json()
+        assert response.status_code == 201
+        assert set(body) == {"id", "status", "progress", "urls"}
+        assert (body["status"], body["progress"]) == ("queued", 0)
+        assert body["urls"] == {
+            "display": f"http://testserver/display?id={body['id']}",
+            "result_page": f"http://testserver/enhancements/{body['id']}/",
+        }
+    enhancement = Enhancement.objects.get(pk=body["id"])
+    assert (enhancement.status, enhancement.original_name, enhancement.scale) == (Status.DONE, "holiday.png", 2)
+    assert image_info(enhancement.result.read()) == ("PNG", (24, 16))
+
+
+def test_upload_takes_scale_and_model(enhanced):
+    enhancement = enhanced(scale="3", model="bicubic")
+    assert (enhancement.scale, enhancement.model_requested, enhancement.model_resolved) == (3, "bicubic", "bicubic")
+    assert enhancement.output_size == (36, 24)
+
+
+def test_upload_with_quality_check_reports_psnr_and_keeps_the_size(enhanced, make_upload):
+    enhancement = enhanced(image=make_upload("big.png", size=(40, 32)), scale=2, quality_check="true")
+    assert enhancement.quality_check and enhancement.psnr_model is not None
+    assert enhancement.output_size == (40, 32)
+
+
+def unknown_model_message() -> str:
+    names = [m["name"] for m in mlcore.list_models()["models"] if 2 in m["scales"]]
+    return f"Unknown model 'nope'. Choose one of: {', '.join(['default', *names])}."
+
+
+REFUSALS = [
+    ("no image field", {"image": None}, 400, "No file received."),
+    ("empty file", {"data": b""}, 400, "No file received."),
+    ("text renamed png", {"data": b"just some text"}, 400, "Invalid file type. Please upload a valid image."),
+    ("pdf", {"data": b"%PDF-1.4\n%%EOF"}, 400, "Invalid file type. Please upload a valid image."),
+    (
+        "svg",
+        {"data": b"<svg xmlns='http://www.w3.org/2000/svg'/>"},
+        400,
+        "Invalid file type. Please upload a valid image.",
+    ),
+    ("animated gif", {"data": "animated"}, 400, "Animated images are not supported. Please upload a still image."),
+    ("scale 5", {"scale": "5"}, 400, "Scale must be one of 2, 3, 4."),
+    ("scale text", {"scale": "two"}, 400, "Scale must be one of 2, 3, 4."),
+    ("unknown model", {"model": "nope"}, 400, None),
+]
+
+
+@pytest.mark.parametrize(("case", "fields", "code", "message"), REFUSALS, ids=[r[0] for r in REFUSALS])
+def test_upload_refusals_use_the_spec_words(upload, make_upload, media_files, case, fields, code, message):
+    fields = dict(fields)
+    data = fields.pop("data", None)
+    if data is not None:
+        fields["image"] = make_upload("photo.png", data=animated_gif() if data == "animated" else data)
+    response = upload(**fields)
+    assert response.status_code == code
+    assert response.json() == {"error": message or unknown_model_message()}
+    assert not Enhancement.objects.exists() and media_files() == []
+
+
+def test_upload_of_more_than_25_mb_is_a_413(upload, make_upload):
+    response = upload(image=make_upload("huge.png", data=solid_png((8, 8)) + b"\0" * (25 * 1024 * 1024)))
+    assert response.status_code == 413
+    assert response.json() == {"error": "File too large. The maximum size is 25 MB."}
+
+
+def test_upload_of_more_than_16_megapixels_is_refused(upload, make_upload, make_png_header):
+    response = upload(image=make_upload("bomb.png", data=make_png_header(5000, 4000)))
+    assert response.status_code == 400
+    assert response.json() == {"error": "Image too large: 5000×4000 pixels. The maximum is 16 megapixels."}
+
+
+def test_upload_whose_result_would_pass_64_megapixels_is_refused(upload, make_upload):
+    response = upload(image=make_upload("wide.png", data=solid_png((5000, 1000))), scale=4)
+    assert response.status_code == 400
+    assert response.json() == {
+        "error": "The result would be 20000×4000 pixels. The maximum is 64 megapixels; choose a smaller scale."
+    }
+
+
+def test_empty_request_is_no_file_received(api):
+    response = api.post("/upload_img")
+    assert (response.status_code, response.json()) == (400, {"error": "No file received."})
+
+
+def test_upload_is_throttled_per_user_with_the_error_shape(upload, settings, token_client, mallory):
+    settings.SRSITE_UPLOAD_RATE = "2/min"
+    assert [upload().status_code for _ in range(2)] == [201, 201]
+    response = upload()
+    assert response.status_code == 429 and int(response["Retry-After"]) > 0
+    assert response.json()["error"].startswith("Request was throttled.")
+    assert upload(client=token_client(mallory)).status_code == 201  # per user, not for everyone
+
+
+def test_upload_by_session_needs_the_csrf_token(user, make_upload):
+    from rest_framework.test import APIClient
+
+    client = APIClient(enforce_csrf_checks=True)
+    client.force_login(user)
+    response = client.post("/upload_img", {"image": make_upload()}, format="multipart")
+    assert response.status_code == 403 and response.json()["error"].startswith("CSRF Failed")
+    client.get("/account/")  # any page sets the CSRF cookie
+    token = client.cookies["csrftoken"].value
+    response = client.post("/upload_img", {"image": make_upload()}, format="multipart", HTTP_X_CSRFTOKEN=token)
+    assert response.status_code == 201
+
+
+def test_anonymous_upload_is_a_401_with_the_error_shape(client, make_upload):
+    response = client.post("/upload_img", {"image": make_upload()})
+    assert response.status_code == 401 and response["WWW-Authenticate"] == "Token"
+    assert response.json() == {"error": "Authentication credentials were not provided."}
+    assert not Enhancement.objects.exists()
