@@ -2,7 +2,6 @@
 
 import math
 import subprocess
-import sys
 from pathlib import Path
 
 from django.conf import settings
@@ -111,7 +110,7 @@ class Command(BaseCommand):
             card = {
                 "name": name,
                 "hint": o["hint"],
-                "command": "python manage.py " + " ".join(sys.argv[1:]),
+                "command": self.command_line(o),
                 "commit": _commit(),
                 "data": {
                     "train": data_desc,
@@ -126,6 +125,34 @@ class Command(BaseCommand):
         self.stdout.write(
             f"best validation: {best['val_psnr']:.3f} dB / {best['val_ssim']:.4f} at epoch {best['epoch']}"
         )
+
+    def command_line(self, options: dict) -> str:
+        """The command that reproduces this run: the positional and every option that differs from its default."""
+        parser = self.create_parser("manage.py", "train")
+        words = ["python", "manage.py", "train"]
+        for action in parser._actions:
+            value = options.get(action.dest)
+            if action.dest in {"help", "resume", "install"} or action.dest not in options:
+                continue
+            if not action.option_strings:
+                words.append(str(value))
+            elif value != action.default and action.dest not in {
+                "verbosity",
+                "settings",
+                "pythonpath",
+                "traceback",
+                "no_color",
+                "force_color",
+                "skip_checks",
+            }:
+                flag = action.option_strings[-1]
+                if value is True:
+                    words.append(flag)
+                elif isinstance(value, list):
+                    words += [flag, *map(str, value)]
+                else:
+                    words += [flag, str(value)]
+        return " ".join([*words, "--install"])
 
     def _data(self, o):
         try:
