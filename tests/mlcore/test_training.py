@@ -104,7 +104,7 @@ def test_train_command_resumes_and_installs_loadable_weights(hr_folder, tmp_path
     card = json.loads((empty_zoo / "tiny_x2.json").read_text())
     assert card["arch"] == "espcn" and card["validation"]["psnr"] > 10
     assert (
-        card["command"].startswith("python manage.py train espcn --scale 2 --data ")
+        card["command"].startswith("python manage.py train espcn --scale 2 --name tiny --data ")
         and "--resume" not in card["command"]
     )
     out = mlcore.upscale(photo(24, 16), scale=2, model="tiny", device="cpu")
