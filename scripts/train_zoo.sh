@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Trains every shipped model, in order (×3/×4 start from the ×2 or ×3 weights), installing each into
+# mlcore/weights as it improves. Long: run it in the background, niced:
+#   nice -n 10 scripts/train_zoo.sh [STAGE...]      stages: edsr2 small srcnn edsr34 (default: all)
+# Each model card records the exact command that produced its weights; docs/models.md has the table.
+# To continue a stage in a later session, add --resume (same run folder) or
+# --init-from mlcore/weights/<name>_x<scale>.safetensors (committed weights) to its command.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=${PY:-.venv/bin/python}
+THREADS=${THREADS:-2}
+train() { $PY manage.py train "$@" --threads "$THREADS" --install; }
+
+edsr2() {
+  train edsr_lite --scale 2 --arch-arg width=32 blocks=4 --epochs 16 --steps-per-epoch 500 --batch-size 16 \
+    --patch-size 48 --lr 5e-4 --loss l1 --hint "Best quality: a light EDSR-style residual network."
+}
+
+small() {
+  for scale in 2 3 4; do
+    train fsrcnn --scale "$scale" --epochs 4 --steps-per-epoch 500 --batch-size 16 --patch-size 32 --lr 1e-3 \
+      --loss l1 --hint "Fastest: FSRCNN, works at low resolution."
+    train espcn --scale "$scale" --epochs 4 --steps-per-epoch 500 --batch-size 16 --patch-size 32 --lr 1e-3 \
+      --loss l1 --hint "Fast: ESPCN, sub-pixel convolution."
+  done
+}
+
+srcnn() {
+  local hint="The report's network (SRCNN 9-1-5): classic, slower."
+  train srcnn --scale 3 --epochs 6 --steps-per-epoch 500 --batch-size 32 --patch-size 16 --lr 1e-3 --loss mse \
+    --hint "$hint"
+  for scale in 2 4; do  # SRCNN works at high resolution: its ×3 weights fit every scale as a start
+    train srcnn --scale "$scale" --epochs 3 --steps-per-epoch 500 --batch-size 32 --patch-size 16 --lr 5e-4 \
+      --loss mse --init-from mlcore/weights/srcnn_x3.safetensors --hint "$hint"
+  done
+}
+
+edsr34() {
+  for scale in 3 4; do  # the ×2 body fits; the upsampler is trained from scratch
+    train edsr_lite --scale "$scale" --arch-arg width=32 blocks=4 --epochs 6 --steps-per-epoch 500 \
+      --batch-size 16 --patch-size 48 --lr 5e-4 --loss l1 --init-from mlcore/weights/edsr_lite_x2.safetensors \
+      --hint "Best quality: a light EDSR-style residual network."
+  done
+}
+
+stages=("$@")
+[ ${#stages[@]} -gt 0 ] || stages=(edsr2 small srcnn edsr34)
+for stage in "${stages[@]}"; do "$stage"; done
