@@ -20,6 +20,7 @@ class JobOptionsSerializer(serializers.Serializer):
     )
     model = serializers.CharField(
         default="default",
+        initial="default",
         allow_blank=True,
         max_length=64,
         help_text="A zoo name from /api/models/, or `default` (the best shipped model for the scale).",
