@@ -1,6 +1,7 @@
 """Token and session auth, the token endpoint, and the /account/ page that shows, creates and revokes it."""
 
 import pytest
+from django.test import Client
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -104,8 +105,6 @@ def test_account_page_creates_shows_replaces_and_revokes_the_token(client, user)
 def test_account_page_needs_a_signed_in_user_and_a_csrf_token(client, user):
     response = client.get("/account/")
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
-    from django.test import Client
-
     strict = Client(enforce_csrf_checks=True)
     strict.force_login(user)
     assert strict.post("/account/", {"action": "create"}).status_code == 403

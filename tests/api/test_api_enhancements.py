@@ -33,7 +33,7 @@ def test_retrieve_describes_a_finished_enhancement(api, enhanced):
         "message": None,
     }
     assert (body["original_name"], body["original_width"], body["original_height"]) == ("cat.png", 12, 8)
-    assert (body["scale"], body["model"], body["model_resolved"]) == (3, "default", "bicubic")
+    assert (body["scale"], body["model"], body["model_resolved"]) == (3, "bicubic", "bicubic")
     assert (body["result_width"], body["result_height"], body["device"]) == (36, 24, "cpu")
     assert body["processing_seconds"] >= 0 and body["finished_at"]
     assert body["urls"]["display"] == f"http://testserver/display?id={enhancement.pk}"

@@ -4,6 +4,7 @@ import io
 
 import pytest
 from PIL import Image
+from rest_framework.test import APIClient
 
 import mlcore
 from enhance.models import Enhancement
@@ -123,8 +124,6 @@ def test_upload_is_throttled_per_user_with_the_error_shape(upload, settings, tok
 
 
 def test_upload_by_session_needs_the_csrf_token(user, make_upload):
-    from rest_framework.test import APIClient
-
     client = APIClient(enforce_csrf_checks=True)
     client.force_login(user)
     response = client.post("/upload_img", {"image": make_upload()}, format="multipart")
