@@ -41,6 +41,7 @@ class SRNet(nn.Module):
     """Base class: subclasses set ``channels`` and implement ``forward`` and ``lr_margin``."""
 
     channels: str = "y"  # "y" (luma; chroma by bicubic) or "rgb"
+    hr_space: bool = False  # True when the feature maps are at output resolution (memory per tile)
 
     def __init__(self, scale: int):
         super().__init__()

@@ -13,6 +13,7 @@ from mlcore.archs.base import SRNet, bicubic_upsample, hr_to_lr_margin
 
 class SRCNN(SRNet):
     channels = "rgb"
+    hr_space = True
 
     def __init__(
         self,
