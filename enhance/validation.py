@@ -7,7 +7,6 @@ from django.conf import settings
 from PIL import Image, UnidentifiedImageError
 
 import mlcore
-from mlcore.errors import ANIMATED_MESSAGE, INVALID_IMAGE_MESSAGE, SCALE_MESSAGE, SCALES
 
 NO_FILE_MESSAGE = "No file received."
 FAILED_MESSAGE = "Error occurred while upscaling the image, please try again!"
@@ -65,10 +64,10 @@ def check_upload(upload) -> ImageInfo:
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             with Image.open(upload) as image:
                 if image.format not in ACCEPTED_FORMATS:
-                    raise EnhancementError(INVALID_IMAGE_MESSAGE)
+                    raise EnhancementError(mlcore.INVALID_IMAGE_MESSAGE)
                 check_pixels(image.width, image.height)
                 if image.format != "MPO" and getattr(image, "is_animated", False):
-                    raise EnhancementError(ANIMATED_MESSAGE)
+                    raise EnhancementError(mlcore.ANIMATED_MESSAGE)
                 image.load()  # a truncated or corrupt file fails here, not in the worker
                 info = ImageInfo(image.format, *_upright_size(image))
     except EnhancementError:
@@ -77,7 +76,7 @@ def check_upload(upload) -> ImageInfo:
         width, height = _header_size(upload)
         raise EnhancementError(too_many_pixels_message(width, height)) from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-        raise EnhancementError(INVALID_IMAGE_MESSAGE) from exc
+        raise EnhancementError(mlcore.INVALID_IMAGE_MESSAGE) from exc
     finally:
         upload.seek(0)
     return info
@@ -92,7 +91,7 @@ def _upright_size(image: Image.Image) -> tuple[int, int]:
 
 def check_pixels(width: int, height: int) -> None:
     if width < 1 or height < 1:
-        raise EnhancementError(INVALID_IMAGE_MESSAGE)
+        raise EnhancementError(mlcore.INVALID_IMAGE_MESSAGE)
     if width * height > settings.SRSITE_MAX_INPUT_MP * 1_000_000:
         raise EnhancementError(too_many_pixels_message(width, height))
 
@@ -110,7 +109,7 @@ def _header_size(upload) -> tuple[int, int]:
             except Exception:
                 continue
             return image.size
-    raise EnhancementError(INVALID_IMAGE_MESSAGE)
+    raise EnhancementError(mlcore.INVALID_IMAGE_MESSAGE)
 
 
 def check_job(*, width: int, height: int, scale, model: str, quality_check: bool) -> tuple[int, str, str]:
@@ -118,9 +117,9 @@ def check_job(*, width: int, height: int, scale, model: str, quality_check: bool
     try:
         scale = int(scale)
     except (TypeError, ValueError):
-        raise EnhancementError(SCALE_MESSAGE) from None
-    if scale not in SCALES:
-        raise EnhancementError(SCALE_MESSAGE)
+        raise EnhancementError(mlcore.SCALE_MESSAGE) from None
+    if scale not in mlcore.SCALES:
+        raise EnhancementError(mlcore.SCALE_MESSAGE)
     try:
         resolved, weights_hash = mlcore.resolve_model(model or "default", scale)
     except mlcore.ModelError as exc:

@@ -7,11 +7,22 @@ Image convention, written down once: tensors are NCHW float in [0, 1]; PIL image
 Importing ``mlcore`` is cheap: torch is imported only when a model runs.
 """
 
-from mlcore.errors import ImageError, ModelError
+from mlcore.errors import (
+    ANIMATED_MESSAGE,
+    INVALID_IMAGE_MESSAGE,
+    SCALE_MESSAGE,
+    SCALES,
+    ImageError,
+    ModelError,
+)
 from mlcore.imaging import downscale
 from mlcore.metrics import psnr, ssim
 
 __all__ = [
+    "ANIMATED_MESSAGE",
+    "INVALID_IMAGE_MESSAGE",
+    "SCALES",
+    "SCALE_MESSAGE",
     "ImageError",
     "ModelError",
     "downscale",
@@ -21,6 +32,7 @@ __all__ = [
     "resolve_model",
     "ssim",
     "upscale",
+    "weights_problems",
 ]
 
 
@@ -54,3 +66,10 @@ def list_models():
     from mlcore.zoo import list_models as _list_models
 
     return _list_models()
+
+
+def weights_problems():
+    """Messages for every shipped model whose weights are missing or corrupt (empty when all is well)."""
+    from mlcore.zoo import weights_problems as _weights_problems
+
+    return _weights_problems()

@@ -5,7 +5,7 @@ from django.core.checks import Error, register
 
 @register()
 def weights_check(app_configs, **kwargs):
-    from mlcore.zoo import weights_problems
+    from mlcore import weights_problems
 
     return [
         Error(problem, hint="Reinstall the weights (manage.py train --install).", id="mlcore.E001")

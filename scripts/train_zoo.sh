@@ -12,15 +12,15 @@ THREADS=${THREADS:-2}
 train() { $PY manage.py train "$@" --threads "$THREADS" --install; }
 
 edsr2() {
-  train edsr_lite --scale 2 --arch-arg width=32 blocks=4 --epochs 16 --steps-per-epoch 500 --batch-size 16 \
+  train edsr_lite --scale 2 --arch-arg width=32 blocks=4 --epochs 8 --steps-per-epoch 500 --batch-size 16 \
     --patch-size 48 --lr 5e-4 --loss l1 --hint "Best quality: a light EDSR-style residual network."
 }
 
 small() {
   for scale in 2 3 4; do
-    train fsrcnn --scale "$scale" --epochs 4 --steps-per-epoch 500 --batch-size 16 --patch-size 32 --lr 1e-3 \
+    train fsrcnn --scale "$scale" --epochs 2 --steps-per-epoch 500 --batch-size 16 --patch-size 32 --lr 1e-3 \
       --loss l1 --hint "Fastest: FSRCNN, works at low resolution."
-    train espcn --scale "$scale" --epochs 4 --steps-per-epoch 500 --batch-size 16 --patch-size 32 --lr 1e-3 \
+    train espcn --scale "$scale" --epochs 2 --steps-per-epoch 500 --batch-size 16 --patch-size 32 --lr 1e-3 \
       --loss l1 --hint "Fast: ESPCN, sub-pixel convolution."
   done
 }
@@ -37,7 +37,7 @@ srcnn() {
 
 edsr34() {
   for scale in 3 4; do  # the ×2 body fits; the upsampler is trained from scratch
-    train edsr_lite --scale "$scale" --arch-arg width=32 blocks=4 --epochs 6 --steps-per-epoch 500 \
+    train edsr_lite --scale "$scale" --arch-arg width=32 blocks=4 --epochs 3 --steps-per-epoch 500 \
       --batch-size 16 --patch-size 48 --lr 5e-4 --loss l1 --init-from mlcore/weights/edsr_lite_x2.safetensors \
       --hint "Best quality: a light EDSR-style residual network."
   done
