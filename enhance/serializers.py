@@ -5,6 +5,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 
+import mlcore
 from enhance import rendering, selectors, validation
 from enhance.models import Enhancement
 
@@ -14,9 +15,9 @@ FORMAT_MESSAGE = 'Format must be "base64", or left out for the file.'
 
 class JobOptionsSerializer(serializers.Serializer):
     scale = serializers.ChoiceField(
-        choices=validation.SCALES,
+        choices=mlcore.SCALES,
         default=2,
-        error_messages={"invalid_choice": validation.SCALE_MESSAGE, "null": validation.SCALE_MESSAGE},
+        error_messages={"invalid_choice": mlcore.SCALE_MESSAGE, "null": mlcore.SCALE_MESSAGE},
     )
     model = serializers.CharField(
         default="default",

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.http import Http404
 
+import mlcore
 from enhance import selectors, validation
 from enhance.models import Enhancement
 
@@ -33,7 +34,7 @@ def job_form_context(width: int, height: int, *, scale: int = 2, model: str = "d
             "allowed": width * s * height * s <= limit,
             "refusal": validation.too_large_output_message(width * s, height * s),
         }
-        for s in validation.SCALES
+        for s in mlcore.SCALES
     ]
     return {"scales": scales, "models": selectors.enhancement_models(), "chosen_scale": scale, "chosen_model": model}
 
@@ -45,9 +46,9 @@ def client_rules() -> dict:
         "maxInputMP": settings.SRSITE_MAX_INPUT_MP,
         "messages": {
             "noFile": validation.NO_FILE_MESSAGE,
-            "invalid": validation.INVALID_IMAGE_MESSAGE,
+            "invalid": mlcore.INVALID_IMAGE_MESSAGE,
             "tooLarge": validation.too_large_file_message(),
             "tooManyPixels": validation.too_many_pixels_message(0, 0).replace("0×0", "{w}×{h}"),
-            "animated": validation.ANIMATED_MESSAGE,
+            "animated": mlcore.ANIMATED_MESSAGE,
         },
     }
