@@ -1,8 +1,13 @@
 """The whole web flow in a real browser: sign up → upload (file input and drop) → preview → enhance →
-progress → result → download → gallery → delete, with a screenshot of each page in docs/screenshots/."""
+progress → result → download → gallery → delete, with a screenshot of each page.
+
+Screenshots go to a temporary folder; ``make screenshots`` writes them to docs/screenshots/ instead
+(SCREENSHOTS_DIR), so a test run never changes tracked files."""
 
 import base64
 import io
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -12,7 +17,7 @@ from playwright.sync_api import Page, expect
 
 from enhance.models import Enhancement
 
-SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+SHOTS = Path(os.environ.get("SCREENSHOTS_DIR") or tempfile.mkdtemp(prefix="srsite-screenshots-"))
 INVALID = "Invalid file type. Please upload a valid image."
 
 
