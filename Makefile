@@ -3,7 +3,10 @@ PY := .venv/bin/python
 PORT ?= 8000
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test test-unit lint bench evaluate clean
+WORKERS ?= 2
+WEB_WORKERS ?= 2
+
+.PHONY: run serve test test-unit test-integration lint bench evaluate clean
 
 .venv/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || python3 -m venv .venv
@@ -16,9 +19,21 @@ run: .venv/.installed
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py check
 	trap 'kill 0' INT TERM EXIT; \
-	$(PY) manage.py db_worker --no-reload --interval 0.5 & \
+	$(PY) manage.py worker & \
 	$(PY) manage.py reap_enhancements --every 30 & \
 	$(PY) manage.py runserver --noreload 127.0.0.1:$(PORT)
+
+# Production on 127.0.0.1:$(PORT) behind your TLS proxy: gunicorn ($(WEB_WORKERS) processes), $(WORKERS) job
+# workers and the reaper; settings from the environment (docs/deploy.md), DJANGO_DEBUG off unless set.
+serve: .venv/.installed
+	export DJANGO_DEBUG=$${DJANGO_DEBUG:-0}; \
+	$(PY) manage.py check --deploy && \
+	$(PY) manage.py collectstatic --noinput -v0 && \
+	$(PY) manage.py migrate --noinput && \
+	trap 'kill 0' INT TERM EXIT; \
+	for i in $$(seq $(WORKERS)); do $(PY) manage.py worker & done; \
+	$(PY) manage.py reap_enhancements --every 30 & \
+	.venv/bin/gunicorn srsite.wsgi:application -b 127.0.0.1:$(PORT) -w $(WEB_WORKERS) --timeout 120 --access-logfile -
 
 chromium:
 	@test -x /usr/bin/chromium || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
@@ -30,9 +45,18 @@ lint: .venv/.installed
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) manage.py check
 
-# Everything: lint, migrations check, unit tests, browser tests.
+# Everything: lint, migrations check, unit tests, browser tests, then the scale-out run on real servers.
 test: .venv/.installed chromium lint
 	$(PY) -m pytest
+	$(MAKE) test-integration
+
+# PostgreSQL, Redis and S3 (moto) on loopback, the site under gunicorn, two workers, both queue backends.
+test-integration: .venv/.installed
+	bash scripts/integration.sh
+
+# Refresh docs/screenshots/ from the browser test.
+screenshots: .venv/.installed chromium
+	SCREENSHOTS_DIR=docs/screenshots $(PY) -m pytest tests/e2e
 
 bench: .venv/.installed
 	$(PY) benchmarks/inference_speed.py

@@ -204,7 +204,7 @@ def enhancement_run(*, enhancement_id: int) -> None:
     saved: list = []
     try:
         done = _render_and_store(enhancement, saved)
-        if not _update_if_running(enhancement_id, **done):
+        if not _update_if_running(enhancement, **done):
             raise JobAborted
     except JobAborted:
         _delete_files(saved)
@@ -212,7 +212,7 @@ def enhancement_run(*, enhancement_id: int) -> None:
         logger.exception("Enhancement %s failed", enhancement_id)
         _delete_files(saved)
         _update_if_running(
-            enhancement_id,
+            enhancement,
             status=Status.FAILED,
             error=f"{type(exc).__name__}: {exc}",
             finished_at=timezone.now(),
@@ -228,13 +228,13 @@ def _render_and_store(enhancement: Enhancement, saved: list) -> dict:
         torch.set_num_threads(settings.SRSITE_TORCH_THREADS)
     device = mlcore.resolve_device(settings.SRSITE_DEVICE)
     model, weights_hash = mlcore.resolve_model(enhancement.model_requested, enhancement.scale)
-    _update_if_running(enhancement.pk, device=device, model_resolved=model, weights_hash=weights_hash)
+    _update_if_running(enhancement, device=device, model_resolved=model, weights_hash=weights_hash)
 
     def on_progress(done: int, total: int) -> None:
         # Heartbeat and cancel check in one query: no row left running means stop.
         percent = min(99, done * 100 // max(total, 1))
         if not _update_if_running(
-            enhancement.pk, progress=percent, heartbeat_at=timezone.now(), lease_expires_at=_lease_until()
+            enhancement, progress=percent, heartbeat_at=timezone.now(), lease_expires_at=_lease_until()
         ):
             raise JobAborted
 
@@ -263,8 +263,11 @@ def _render_and_store(enhancement: Enhancement, saved: list) -> dict:
     }
 
 
-def _update_if_running(enhancement_id: int, **fields) -> bool:
-    return bool(Enhancement.objects.filter(pk=enhancement_id, status=Status.RUNNING).update(**fields))
+def _update_if_running(enhancement: Enhancement, **fields) -> bool:
+    # The attempt number fences this run: once the reaper has re-queued the job and another worker has
+    # claimed it, a late write from a worker that lost its lease (stalled, not dead) matches no row.
+    running = Enhancement.objects.filter(pk=enhancement.pk, status=Status.RUNNING, attempts=enhancement.attempts)
+    return bool(running.update(**fields))
 
 
 def _delete_files(names: list) -> None:

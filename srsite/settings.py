@@ -2,6 +2,9 @@
 
 import os
 from pathlib import Path
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -15,8 +18,35 @@ def _env_bool(name: str, default: bool) -> bool:
     return default if value is None else value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _database(url: str) -> dict:
+    """``DATABASE_URL`` as a DATABASES entry: ``postgres://user:password@host:port/name?sslmode=require``
+    (psycopg 3; query parameters become connection options) or ``sqlite:///path``; the SQLite file when empty.
+    """
+    if not url:
+        return {"ENGINE": "django.db.backends.sqlite3", "NAME": BASE_DIR / "db.sqlite3", "OPTIONS": {"timeout": 20}}
+    parts = urlsplit(url)
+    if parts.scheme == "sqlite":
+        return {"ENGINE": "django.db.backends.sqlite3", "NAME": unquote(parts.path[1:]), "OPTIONS": {"timeout": 20}}
+    if parts.scheme not in ("postgres", "postgresql"):
+        raise ImproperlyConfigured(f"DATABASE_URL must start with postgres:// or sqlite:///, not {parts.scheme}://")
+    return {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": unquote(parts.path.lstrip("/")),
+        "USER": unquote(parts.username or ""),
+        "PASSWORD": unquote(parts.password or ""),
+        "HOST": parts.hostname or "",
+        "PORT": str(parts.port or ""),
+        "OPTIONS": {"connect_timeout": "10", **dict(parse_qsl(parts.query))},  # a dead host fails fast
+        # Keep connections between requests and jobs, checked before reuse (a restarted server is no error).
+        "CONN_MAX_AGE": 60,
+        "CONN_HEALTH_CHECKS": True,
+    }
+
+
 DEBUG = _env_bool("DJANGO_DEBUG", True)
 SECRET_KEY = _env("DJANGO_SECRET_KEY", "dev-only-insecure-key-change-me" if DEBUG else "")
+if not SECRET_KEY:
+    raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off (production).")
 ALLOWED_HOSTS = [h for h in _env("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 
 INSTALLED_APPS = [
@@ -65,13 +95,7 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {
-    "default": {
-        "ENGINE": "django.db.backends.sqlite3",
-        "NAME": BASE_DIR / "db.sqlite3",
-        "OPTIONS": {"timeout": 20},
-    }
-}
+DATABASES = {"default": _database(_env("DATABASE_URL"))}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -92,8 +116,38 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = BASE_DIR / "media"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # Hashed, compressed names for production (run collectstatic); plain files while developing.
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
 }
+# S3-compatible media (django-storages) when a bucket is named. Objects stay private: pages and the API
+# stream them through views that check the owner, and any storage .url() is presigned for 5 minutes.
+S3_BUCKET = _env("S3_BUCKET")
+S3_ENDPOINT_URL = _env("S3_ENDPOINT_URL")
+if S3_ENDPOINT_URL and not S3_BUCKET:
+    raise ImproperlyConfigured("S3_ENDPOINT_URL is set but S3_BUCKET is not: name the bucket for media.")
+if S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": S3_ENDPOINT_URL or None,  # None: AWS itself
+            # Empty keys: boto3's own chain (instance role, ~/.aws) finds them.
+            "access_key": _env("S3_ACCESS_KEY_ID") or None,
+            "secret_key": _env("S3_SECRET_ACCESS_KEY") or None,
+            "region_name": _env("S3_REGION") or None,
+            # Other S3-compatible servers (MinIO, Ceph, a loopback one) seldom have bucket subdomains.
+            "addressing_style": "path" if S3_ENDPOINT_URL else None,
+            "signature_version": "s3v4",
+            "default_acl": "private",
+            "querystring_auth": True,
+            "querystring_expire": 300,
+            "file_overwrite": False,
+        },
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 LOGIN_URL = "login"
@@ -101,7 +155,24 @@ LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# The job queue: the database (default; any number of `manage.py worker` on any host sharing the database)
+# or RQ on Redis. `manage.py worker` runs the right worker for either.
+SRSITE_TASK_BACKEND = _env("SRSITE_TASK_BACKEND", "db")
+REDIS_URL = _env("REDIS_URL")
+if SRSITE_TASK_BACKEND == "db":
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+elif SRSITE_TASK_BACKEND == "rq":
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    # A big image on a CPU takes minutes: the lease and reaper, not RQ's timeout, catch dead workers.
+    RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": 3600}}
+    # SimpleWorker runs jobs in the worker process itself: torch and the weights stay loaded between jobs.
+    RQ = {"JOB_CLASS": "django_tasks_rq.Job", "WORKER_CLASS": "rq.worker.SimpleWorker"}
+else:
+    raise ImproperlyConfigured(f"SRSITE_TASK_BACKEND must be db or rq, not {SRSITE_TASK_BACKEND!r}.")
+# Throttle counts are shared by every web process when there is a Redis; else each process counts its own.
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 
 REST_FRAMEWORK = {
     # Token first: its WWW-Authenticate header makes an anonymous request a 401 rather than a 403.
@@ -139,6 +210,17 @@ SRSITE_MAX_OUTPUT_MP = int(_env("SRSITE_MAX_OUTPUT_MP", "64"))
 SRSITE_JOB_LEASE_SECONDS = int(_env("SRSITE_JOB_LEASE_SECONDS", "120"))
 # Let a whole upload through Django so the service, not the request parser, answers "too large".
 DATA_UPLOAD_MAX_MEMORY_SIZE = (SRSITE_MAX_UPLOAD_MB + 1) * 1024 * 1024
+
+# Production (DEBUG off): HTTPS only, behind a TLS-terminating proxy that sets X-Forwarded-Proto (gunicorn
+# trusts it from --forwarded-allow-ips, loopback by default). `manage.py check --deploy` is clean.
+if not DEBUG:
+    SECURE_SSL_REDIRECT = True
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe over plain HTTP
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = 31536000
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
 
 LOGGING = {
     "version": 1,

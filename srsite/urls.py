@@ -2,9 +2,11 @@ from django.contrib import admin
 from django.urls import include, path
 
 from enhance.views.accounts import signup
+from enhance.views.health import healthz
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("healthz", healthz, name="healthz"),
     path("accounts/signup/", signup, name="signup"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("enhance.api_urls")),

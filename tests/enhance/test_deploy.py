@@ -1,0 +1,72 @@
+"""Scale-out by configuration (SPEC §6): DATABASE_URL, the worker command for either queue, /healthz."""
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management import call_command
+
+import mlcore
+from enhance.management.commands import worker
+from srsite.settings import _database
+
+
+def test_database_url_postgres_with_quoted_password_and_options():
+    db = _database("postgres://srsite:p%40ss@db.internal:6543/srsite?sslmode=require")
+    assert db["ENGINE"] == "django.db.backends.postgresql"
+    assert (db["NAME"], db["USER"], db["PASSWORD"], db["HOST"], db["PORT"]) == (
+        "srsite",
+        "srsite",
+        "p@ss",
+        "db.internal",
+        "6543",
+    )
+    assert db["OPTIONS"] == {"connect_timeout": "10", "sslmode": "require"}
+
+
+def test_database_url_unset_is_the_sqlite_file_and_sqlite_urls_work():
+    assert _database("")["NAME"].name == "db.sqlite3"
+    assert _database("sqlite:////var/lib/srsite/db.sqlite3")["NAME"] == "/var/lib/srsite/db.sqlite3"
+
+
+def test_database_url_of_another_engine_is_refused():
+    with pytest.raises(ImproperlyConfigured, match="postgres://"):
+        _database("mysql://root@localhost/srsite")
+
+
+@pytest.mark.parametrize(
+    ("backend", "expected"),
+    [
+        ("db", ("db_worker", (), {"reload": False, "interval": 0.5, "worker_id": "gpu-1"})),
+        ("rq", ("rqworker", ("default",), {"name": "gpu-1"})),
+    ],
+)
+def test_worker_runs_the_configured_queues_worker(settings, monkeypatch, backend, expected):
+    settings.SRSITE_TASK_BACKEND = backend
+    settings.RQ_QUEUES = {"default": {"URL": "redis://127.0.0.1:6379/0"}}
+    calls = []
+    monkeypatch.setattr(worker, "call_command", lambda command, *args, **kwargs: calls.append((command, args, kwargs)))
+    call_command("worker", name="gpu-1")
+    assert calls == [expected]
+
+
+@pytest.mark.django_db
+def test_healthz_reports_database_storage_queue_and_weights(client):
+    answer = client.get("/healthz")
+    assert answer.status_code == 200
+    body = answer.json()
+    assert (body["ok"], body["failing"]) == (True, [])
+    assert body["checks"]["database"] == {"ok": True, "engine": "sqlite"}
+    assert body["checks"]["storage"] == {"ok": True, "backend": "files"}
+    assert body["checks"]["queue"] == {"ok": True, "backend": "db", "jobs_queued": 0}
+    assert "bicubic" in body["checks"]["weights"]["models"]
+    assert answer["Cache-Control"].startswith("max-age=0")
+
+
+@pytest.mark.django_db
+def test_healthz_is_503_naming_the_failing_part(client, monkeypatch):
+    monkeypatch.setattr(
+        mlcore, "weights_problems", lambda: ["fsrcnn_x2.json: Weights fsrcnn_x2.safetensors are missing."]
+    )
+    answer = client.get("/healthz")
+    assert answer.status_code == 503
+    assert answer.json()["failing"] == ["weights"]
+    assert "fsrcnn_x2.safetensors are missing" in answer.json()["checks"]["weights"]["error"]
