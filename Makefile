@@ -18,7 +18,7 @@ WEB_WORKERS ?= 2
 run: .venv/.installed
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py check
-	trap 'kill 0' INT TERM EXIT; \
+	trap 'trap "" INT TERM; kill 0' INT TERM EXIT; \
 	$(PY) manage.py worker & \
 	$(PY) manage.py reap_enhancements --every 30 & \
 	$(PY) manage.py runserver --noreload 127.0.0.1:$(PORT)
@@ -30,7 +30,7 @@ serve: .venv/.installed
 	$(PY) manage.py check --deploy && \
 	$(PY) manage.py collectstatic --noinput -v0 && \
 	$(PY) manage.py migrate --noinput && \
-	trap 'kill 0' INT TERM EXIT; \
+	trap 'trap "" INT TERM; kill 0' INT TERM EXIT; \
 	for i in $$(seq $(WORKERS)); do $(PY) manage.py worker & done; \
 	$(PY) manage.py reap_enhancements --every 30 & \
 	.venv/bin/gunicorn srsite.wsgi:application -b 127.0.0.1:$(PORT) -w $(WEB_WORKERS) --timeout 120 --access-logfile -

@@ -56,6 +56,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+LOAD_BEFORE=$(cut -d' ' -f1 /proc/loadavg)  # other work on the machine shares the cores being measured
 PG_PORT=$(free_port)
 REDIS_PORT=$(free_port)
 S3_PORT=$(free_port)
@@ -110,5 +111,5 @@ for backend in db rq; do
   SITE_PIDS=()
 done
 
-echo "integration: measured on this machine ($(nproc) cores, shared with whatever else runs)"
+echo "integration: measured on $(nproc) cores; load average before the run $LOAD_BEFORE (other work shares them)"
 cat "$WORK/report.txt"
