@@ -22,8 +22,7 @@ class JobOptionsSerializer(serializers.Serializer):
     model = serializers.CharField(
         default="default",
         initial="default",
-        allow_blank=True,
-        max_length=64,
+        allow_blank=True,  # no max_length: any unknown name, however long, gets SPEC's "Unknown model" words
         help_text="A zoo name from /api/models/, or `default` (the best shipped model for the scale).",
     )
     quality_check = serializers.BooleanField(

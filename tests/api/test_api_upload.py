@@ -54,9 +54,9 @@ def test_upload_with_quality_check_reports_psnr_and_keeps_the_size(enhanced, mak
     assert enhancement.output_size == (40, 32)
 
 
-def unknown_model_message() -> str:
+def unknown_model_message(name="nope") -> str:
     names = [m["name"] for m in mlcore.list_models()["models"] if 2 in m["scales"]]
-    return f"Unknown model 'nope'. Choose one of: {', '.join(['default', *names])}."
+    return f"Unknown model '{name}'. Choose one of: {', '.join(['default', *names])}."
 
 
 REFUSALS = [
@@ -86,6 +86,12 @@ def test_upload_refusals_use_the_spec_words(upload, make_upload, media_files, ca
     response = upload(**fields)
     assert response.status_code == code
     assert response.json() == {"error": message or unknown_model_message()}
+    assert not Enhancement.objects.exists() and media_files() == []
+
+
+def test_upload_with_a_very_long_unknown_model_name_gets_the_spec_words(upload, media_files):
+    response = upload(model="x" * 65)
+    assert (response.status_code, response.json()) == (400, {"error": unknown_model_message("x" * 65)})
     assert not Enhancement.objects.exists() and media_files() == []
 
 
