@@ -4,7 +4,6 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 
-import mlcore
 from enhance.management.commands import worker
 from srsite.settings import _database
 
@@ -62,11 +61,11 @@ def test_healthz_reports_database_storage_queue_and_weights(client):
 
 
 @pytest.mark.django_db
-def test_healthz_is_503_naming_the_failing_part(client, monkeypatch):
-    monkeypatch.setattr(
-        mlcore, "weights_problems", lambda: ["fsrcnn_x2.json: Weights fsrcnn_x2.safetensors are missing."]
-    )
+def test_healthz_is_503_naming_the_failing_part(client, settings, tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the media folder should be")
+    settings.MEDIA_ROOT = str(blocker / "media")  # storage that cannot be written, for real
     answer = client.get("/healthz")
     assert answer.status_code == 503
-    assert answer.json()["failing"] == ["weights"]
-    assert "fsrcnn_x2.safetensors are missing" in answer.json()["checks"]["weights"]["error"]
+    assert answer.json()["failing"] == ["storage"]
+    assert answer.json()["checks"]["storage"]["error"].startswith("NotADirectoryError")
