@@ -2,7 +2,6 @@
 the run that the reaper handed to another worker."""
 
 import pytest
-from PIL import Image
 
 from enhance import rendering, services
 from enhance.models import Enhancement
@@ -15,10 +14,13 @@ def test_stalled_worker_whose_job_was_reaped_and_reclaimed_keeps_no_result(make_
     enhancement = make_enhancement()
     Enhancement.objects.filter(pk=enhancement.pk).update(status=Status.QUEUED)
 
+    real_upscale = rendering.upscale
+
     def stalled_upscale(image, **options):
-        # Meanwhile the lease ran out, the reaper re-queued the job and another worker claimed it.
+        result = real_upscale(image, **options)  # the real engine, through its last tile
+        # Then the worker stalls: the lease runs out, the reaper re-queues the job and another worker claims it.
         Enhancement.objects.filter(pk=enhancement.pk).update(status=Status.RUNNING, attempts=2, progress=10)
-        return Image.new("RGB", (image.width * 2, image.height * 2))
+        return result
 
     monkeypatch.setattr(rendering, "upscale", stalled_upscale)
     services.enhancement_run(enhancement_id=enhancement.pk)
