@@ -173,7 +173,16 @@ def _enqueue(enhancement_id: int) -> None:
     from enhance.tasks import enhancement_run_task  # tasks imports this module
 
     def enqueue():
-        result = enhancement_run_task.enqueue(enhancement_id)
+        try:
+            result = enhancement_run_task.enqueue(enhancement_id)
+        except Exception as exc:
+            # The queue is down (Redis unreachable, …): a row left "queued" with no task would wait forever
+            # (the reaper only sees running jobs). Failed, it keeps its original and can be tried again.
+            logger.exception("Enhancement %s could not be queued", enhancement_id)
+            Enhancement.objects.filter(pk=enhancement_id, status=Status.QUEUED).update(
+                status=Status.FAILED, error=f"Not queued: {type(exc).__name__}: {exc}", finished_at=timezone.now()
+            )
+            return
         Enhancement.objects.filter(pk=enhancement_id).update(task_id=str(result.id))
 
     # After commit, so a worker never looks for a row it cannot see yet.

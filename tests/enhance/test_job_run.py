@@ -3,7 +3,7 @@
 import pytest
 from PIL import Image
 
-from enhance import rendering, services
+from enhance import rendering, services, tasks
 from enhance.models import Enhancement
 from enhance.validation import EnhancementError
 
@@ -84,6 +84,21 @@ def test_job_failure_is_marked_with_the_spec_message_cause_kept_and_no_partial_f
     assert "UnidentifiedImageError" in enhancement.error
     assert not enhancement.result and media_files() == [enhancement.original.name]
     assert f"Enhancement {enhancement.pk} failed" in caplog.text
+
+
+def test_job_that_cannot_be_queued_is_failed_not_left_waiting_forever(
+    make_enhancement, run_jobs, media_files, monkeypatch, caplog
+):
+    class QueueDown:
+        def enqueue(self, *args):
+            raise ConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(tasks, "enhancement_run_task", QueueDown())
+    enhancement = queue(make_enhancement(), run_jobs)
+    assert enhancement.status == Status.FAILED and enhancement.finished_at
+    assert enhancement.error.startswith("Not queued: ConnectionError") and not enhancement.task_id
+    assert media_files() == [enhancement.original.name]  # kept for "Try again"
+    assert f"Enhancement {enhancement.pk} could not be queued" in caplog.text
 
 
 def test_cancel_while_running_stops_at_the_next_tile_and_keeps_no_file(
