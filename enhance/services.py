@@ -84,22 +84,32 @@ def enhancement_create(
     return enhancement
 
 
-@transaction.atomic
 def enhancement_queue(*, enhancement: Enhancement, scale, model: str, quality_check: bool) -> Enhancement:
     """Set a ``new`` enhancement's scale and model and queue it."""
-    if enhancement.status != Status.NEW:
-        raise EnhancementError("This enhancement has already been queued.", status=409)
-    fields = _job_fields(
-        width=enhancement.original_width,
-        height=enhancement.original_height,
-        scale=scale,
-        model=model,
-        quality_check=quality_check,
-    )
-    for name, value in fields.items():
-        setattr(enhancement, name, value)
-    _set_queued(enhancement)
+    enhancement_queue_batch(enhancements=[enhancement], scale=scale, model=model, quality_check=quality_check)
     return enhancement
+
+
+@transaction.atomic
+def enhancement_queue_batch(*, enhancements: list[Enhancement], scale, model: str, quality_check: bool) -> None:
+    """Queue ``new`` enhancements with the same settings: all of them, or none when one is refused."""
+    checked = []
+    for enhancement in enhancements:  # every check before any change
+        if enhancement.status != Status.NEW:
+            raise EnhancementError("This enhancement has already been queued.", status=409)
+        checked.append(
+            _job_fields(
+                width=enhancement.original_width,
+                height=enhancement.original_height,
+                scale=scale,
+                model=model,
+                quality_check=quality_check,
+            )
+        )
+    for enhancement, fields in zip(enhancements, checked, strict=True):
+        for name, value in fields.items():
+            setattr(enhancement, name, value)
+        _set_queued(enhancement)
 
 
 @transaction.atomic

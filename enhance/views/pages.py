@@ -104,8 +104,7 @@ def batch(request, batch):
     error = None
     if request.method == "POST" and drafts:
         try:
-            for item in drafts:
-                services.enhancement_queue(enhancement=item, **job_options(request))
+            services.enhancement_queue_batch(enhancements=drafts, **job_options(request))
             return redirect("enhance:batch", batch=batch)
         except validation.EnhancementError as exc:
             error = str(exc)

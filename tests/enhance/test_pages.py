@@ -135,6 +135,18 @@ def test_batch_enhance_all_queues_every_draft(signed_in, make_upload, run_jobs):
     assert list(Enhancement.objects.values_list("status", "result_width")) == [("done", 36), ("done", 36)]
 
 
+def test_batch_refused_for_one_draft_queues_none_of_them(signed_in, make_upload):
+    images = [make_upload("big.png", size=(40, 40)), make_upload("tiny.png", size=(12, 8))]
+    signed_in.post(reverse("enhance:upload"), {"images": images})
+    batch = Enhancement.objects.first().batch
+    response = signed_in.post(
+        reverse("enhance:batch", args=[batch]), {"scale": "2", "model": "default", "quality_check": "on"}
+    )
+    assert response.status_code == 400 and "at least 32×32 pixels" in response.content.decode()
+    assert list(Enhancement.objects.values_list("status", flat=True)) == ["new", "new"]
+    assert "Enhance all 2" in response.content.decode()
+
+
 def test_preview_enhance_queues_and_shows_the_result_page(signed_in, make_enhancement, run_jobs):
     enhancement = make_enhancement(size=(12, 8))
     with run_jobs():
