@@ -10,7 +10,18 @@ import mlcore
 
 THUMBNAIL_SIZE = (320, 320)
 EXPORT_FORMATS = {"png": ("PNG", "image/png"), "jpeg": ("JPEG", "image/jpeg"), "webp": ("WEBP", "image/webp")}
-EXTENSIONS = {"JPEG": ".jpg", "MPO": ".jpg", "PNG": ".png", "WEBP": ".webp", "BMP": ".bmp", "TIFF": ".tif"}
+# Each accepted format's extension on the stored original: the media view's Content-Type comes from it.
+EXTENSIONS = {
+    "JPEG": ".jpg",
+    "MPO": ".jpg",
+    "PNG": ".png",
+    "WEBP": ".webp",
+    "BMP": ".bmp",
+    "TIFF": ".tif",
+    "GIF": ".gif",
+    "AVIF": ".avif",
+    "HEIF": ".heic",
+}
 
 Progress = Callable[[int, int], None]
 

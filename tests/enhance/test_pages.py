@@ -220,6 +220,13 @@ def test_media_served_to_the_owner_privately(signed_in, done):
     assert signed_in.get("/media/" + done.original.name).status_code == 404  # never a public URL
 
 
+@pytest.mark.parametrize(("fmt", "content_type"), [("GIF", "image/gif"), ("BMP", "image/bmp"), ("JPEG", "image/jpeg")])
+def test_media_serves_each_accepted_original_with_its_image_type(signed_in, make_enhancement, fmt, content_type):
+    enhancement = make_enhancement(name="upload.img", fmt=fmt)
+    response = signed_in.get(reverse("enhance:media", args=[enhancement.pk, "original"]))
+    assert (response.status_code, response["Content-Type"]) == (200, content_type)
+
+
 def test_rerun_with_another_scale_opens_the_new_enhancement(signed_in, done, run_jobs):
     with run_jobs():
         response = signed_in.post(reverse("enhance:rerun", args=[done.pk]), {"scale": "3", "model": "bicubic"})
