@@ -1,6 +1,7 @@
 """manage.py train — train a zoo architecture, with progress, metrics, plots, checkpoints (SPEC §5)."""
 
 import math
+import shlex
 import subprocess
 from pathlib import Path
 
@@ -152,7 +153,7 @@ class Command(BaseCommand):
                     words += [flag, *map(str, value)]
                 else:
                     words += [flag, str(value)]
-        return " ".join([*words, "--install"])
+        return shlex.join([*words, "--install"])
 
     def _data(self, o):
         try:
