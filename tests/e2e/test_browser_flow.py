@@ -15,6 +15,7 @@ from django.core.management import call_command
 from PIL import Image, ImageDraw
 from playwright.sync_api import Page, expect
 
+import mlcore
 from enhance.models import Enhancement
 
 SHOTS = Path(os.environ.get("SCREENSHOTS_DIR") or tempfile.mkdtemp(prefix="srsite-screenshots-"))
@@ -129,7 +130,8 @@ def test_whole_flow_in_a_real_browser(page: Page, live_server, tmp_path, setting
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Download PNG").click()
     download = download_info.value
-    assert download.suggested_filename == "dropped garden_x2_bicubic.png"
+    model = mlcore.resolve_model("default", 2)[0]  # the page enhances with the default model
+    assert download.suggested_filename == f"dropped garden_x2_{model}.png"
     with Image.open(download.path()) as result:
         assert (result.format, result.size) == ("PNG", (400, 300))
 

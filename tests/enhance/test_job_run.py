@@ -3,6 +3,7 @@
 import pytest
 from PIL import Image
 
+import mlcore
 from enhance import rendering, services, tasks
 from enhance.models import Enhancement
 from enhance.validation import EnhancementError
@@ -23,7 +24,7 @@ def test_job_end_to_end_writes_result_and_thumbnail(make_enhancement, run_jobs, 
     enhancement = queue(make_enhancement(size=(12, 8)), run_jobs, scale=3)
     assert enhancement.status == Status.DONE
     assert (enhancement.progress, enhancement.attempts, enhancement.device) == (100, 1, "cpu")
-    assert enhancement.model_resolved == "bicubic" and enhancement.task_id
+    assert enhancement.model_resolved == mlcore.resolve_model("default", 3)[0] and enhancement.task_id
     assert enhancement.started_at <= enhancement.finished_at and enhancement.processing_seconds >= 0
     with enhancement.result.open("rb") as file, Image.open(file) as result:
         assert (result.format, result.size) == ("PNG", (36, 24))

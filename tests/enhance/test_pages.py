@@ -8,6 +8,7 @@ from django.test import Client
 from django.urls import reverse
 from PIL import Image
 
+import mlcore
 from enhance import services
 from enhance.models import Enhancement
 
@@ -202,7 +203,8 @@ def test_download_is_named_after_the_original_in_each_format(signed_in, done, ex
     url = reverse("enhance:download", args=[done.pk]) + (f"?format={export}" if export else "")
     response = signed_in.get(url)
     assert response.status_code == 200
-    assert f'filename="holiday photo_x2_bicubic.{name}"' in response["Content-Disposition"]
+    model = mlcore.resolve_model("default", 2)[0]
+    assert f'filename="holiday photo_x2_{model}.{name}"' in response["Content-Disposition"]
     assert response["Content-Disposition"].startswith("attachment")
     image = Image.open(io.BytesIO(b"".join(response.streaming_content)))
     assert (image.format, image.size) == (fmt, (24, 16))
