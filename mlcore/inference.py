@@ -63,41 +63,34 @@ class _Runner:
         self.net, self.scale, self.device = net, scale, device
         self.margin = net.lr_margin() if net is not None else 2
 
-    def _forward(self, x: np.ndarray) -> np.ndarray:
-        """(h, w, C) float32 in [0, 1] through the net → (h*s, w*s, C) float32."""
+    def _forward(self, x: np.ndarray, net) -> np.ndarray:
+        """(h, w, C) float32 in [0, 1] through ``net`` (None: bicubic) → (h*s, w*s, C) float32."""
         import torch
 
         from mlcore.archs import bicubic_upsample
 
         with torch.inference_mode():
             t = torch.from_numpy(np.ascontiguousarray(x.transpose(2, 0, 1)))[None].to(self.device)  # (1, C, h, w)
-            out = self.net(t) if self.net is not None else bicubic_upsample(t, self.scale)
+            out = net(t) if net is not None else bicubic_upsample(t, self.scale)
             return out[0].permute(1, 2, 0).float().cpu().numpy()
 
     def __call__(self, tile: np.ndarray) -> np.ndarray:
         x = tile.astype(np.float32) / 255.0
         gray = x.ndim == 2
         if self.net is None:
-            out = self._forward(x[..., None] if gray else x)
+            out = self._forward(x[..., None] if gray else x, None)
             out = out[..., 0] if gray else out
         else:
             rgb = np.repeat(x[..., None], 3, axis=2) if gray else x
             if self.net.channels == "rgb":
-                out = self._forward(rgb)
+                out = self._forward(rgb, self.net)
             else:
                 ycbcr = rgb_to_ycbcr(rgb)
-                y_hr = self._forward(ycbcr[..., :1])  # (h*s, w*s, 1)
-                cbcr_hr = self._bicubic(ycbcr[..., 1:])
+                y_hr = self._forward(ycbcr[..., :1], self.net)  # (h*s, w*s, 1)
+                cbcr_hr = self._forward(ycbcr[..., 1:], None)  # chroma by bicubic
                 out = ycbcr_to_rgb(np.concatenate([y_hr, cbcr_hr], axis=2))
             out = out @ _GRAY_WEIGHTS if gray else out
         return np.clip(np.floor(out * 255.0 + 0.5), 0, 255).astype(np.uint8)
-
-    def _bicubic(self, x: np.ndarray) -> np.ndarray:
-        net, self.net = self.net, None
-        try:
-            return self._forward(x)
-        finally:
-            self.net = net
 
 
 def upscale_array(arr: np.ndarray, runner: _Runner, tile: int, progress: Callable[[], None]) -> np.ndarray:
