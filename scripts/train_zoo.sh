@@ -14,6 +14,10 @@ train() { $PY manage.py train "$@" --threads "$THREADS" --install; }
 edsr2() {
   train edsr_lite --scale 2 --arch-arg width=32 blocks=4 --epochs 8 --steps-per-epoch 500 --batch-size 16 \
     --patch-size 48 --lr 5e-4 --loss l1 --hint "Best quality: a light EDSR-style residual network."
+  # a second cosine cycle from those weights (val 33.68 → 33.83 dB)
+  train edsr_lite --scale 2 --arch-arg width=32 blocks=4 --epochs 6 --steps-per-epoch 500 --batch-size 16 \
+    --patch-size 48 --lr 3e-4 --loss l1 --init-from mlcore/weights/edsr_lite_x2.safetensors \
+    --hint "Best quality: a light EDSR-style residual network."
 }
 
 small() {
