@@ -3,8 +3,7 @@
 import io
 from collections.abc import Callable
 
-import numpy as np
-from PIL import Image, ImageOps
+from PIL import Image
 
 import mlcore
 
@@ -39,7 +38,7 @@ def quality_check(
     Returns the model's restoration (the upload's size, cropped to a multiple of ``scale``) and the
     PSNR/SSIM of both restorations against the upload.
     """
-    truth = _eight_bit(ImageOps.exif_transpose(image))
+    truth = mlcore.prepare(image)  # upright 8-bit RGB or gray, as the engine sees it
     low = mlcore.downscale(truth, scale)
     restored = mlcore.upscale(low, scale=scale, model=model, device=device, on_progress=_part(on_progress, 0, 9))
     bicubic = mlcore.upscale(low, scale=scale, model="bicubic", device=device, on_progress=_part(on_progress, 9, 1))
@@ -60,13 +59,6 @@ def _part(on_progress: Progress, before: int, share: int) -> Progress:
         on_progress(before * total + share * done, 10 * total)
 
     return report
-
-
-def _eight_bit(image: Image.Image) -> Image.Image:
-    # The metrics compare 8-bit RGB or gray; alpha is not part of the quality check.
-    if image.mode in ("I;16", "I;16B", "I;16L", "I"):
-        return Image.fromarray((np.asarray(image, dtype=np.uint32) >> 8).astype(np.uint8), "L")
-    return image if image.mode in ("RGB", "L") else image.convert("RGB")
 
 
 def encode(image: Image.Image, export: str = "png") -> bytes:

@@ -14,12 +14,22 @@ __all__ = [
     "is_animated",
     "luma",
     "modcrop",
+    "prepare",
     "resize_weights",
     "rgb_to_ycbcr",
     "to_image",
     "to_pixels",
     "ycbcr_to_rgb",
 ]
+
+
+def prepare(image: Image.Image) -> Image.Image:
+    """The image as the engine sees it: upright, 8-bit RGB or gray, ICC kept, alpha and metadata dropped.
+
+    What a quality check treats as ground truth, so it is normalised exactly as ``upscale`` normalises.
+    """
+    pixels = to_pixels(image)
+    return to_image(Pixels(colour=pixels.colour, icc_profile=pixels.icc_profile))
 
 
 def downscale(image: Image.Image | np.ndarray, scale: int) -> Image.Image | np.ndarray:

@@ -114,3 +114,14 @@ def test_progress_is_reported_per_tile_and_an_exception_aborts():
 def test_downscale_crops_to_the_scale_then_shrinks():
     out = mlcore.downscale(photo(101, 50), 4)
     assert out.size == (25, 12)
+
+
+def test_prepare_gives_the_upright_eight_bit_image_the_engine_sees():
+    assert mlcore.prepare(photo(12, 10, "LA")).mode == "L"
+    assert mlcore.prepare(photo(12, 10, "RGBA")).mode == "RGB"
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    assert mlcore.prepare(encode(photo(40, 20), "JPEG", exif=exif.tobytes())).size == (20, 40)
+    ramp = (np.linspace(0, 65535, 32)[None, :] * np.ones((8, 1))).astype(np.uint16)
+    gray = np.asarray(mlcore.prepare(encode(Image.fromarray(ramp), "PNG")))
+    assert gray.dtype == np.uint8 and gray.max() == 255
