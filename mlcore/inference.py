@@ -44,9 +44,13 @@ def load_network(name: str, scale: int, device: str):
     key = (name, scale, device)
     with _cache_lock:
         if key not in _cache:
+            import torch
+
             from mlcore.checkpoints import load
 
-            _cache[key] = load(zoo.card_path(name, scale), device=device)[0]
+            net = load(zoo.card_path(name, scale), device=device)[0]
+            # NHWC: oneDNN's convolutions run 1.5–1.9× faster on the CPU in this layout (docs/models.md)
+            _cache[key] = net.to(memory_format=torch.channels_last)
         return _cache[key]
 
 
@@ -70,7 +74,8 @@ class _Runner:
         from mlcore.archs import bicubic_upsample
 
         with torch.inference_mode():
-            t = torch.from_numpy(np.ascontiguousarray(x.transpose(2, 0, 1)))[None].to(self.device)  # (1, C, h, w)
+            t = torch.from_numpy(x.transpose(2, 0, 1)[None]).to(self.device)  # (1, C, h, w), NHWC in memory
+            t = t.contiguous(memory_format=torch.channels_last)
             out = net(t) if net is not None else bicubic_upsample(t, self.scale)
             return out[0].permute(1, 2, 0).float().cpu().numpy()
 

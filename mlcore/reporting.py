@@ -120,6 +120,7 @@ class Installer:
             "training": {
                 **self.config.as_dict(),
                 "wall_seconds": round(sum(r["seconds"] for r in state["history"])),
+                "steps": sum(r.get("steps", self.config.steps_per_epoch) for r in state["history"]),
                 "finished_epoch": best["epoch"],
                 "finished": datetime.now(UTC).isoformat(timespec="seconds"),
             },

@@ -36,10 +36,13 @@ class TrainConfig:
     seed: int = 0
     device: str = "cpu"
     init_from: str | None = None  # a safetensors file to start from (fine-tuning; shapes that match)
+    # A time budget instead of a step count: the schedule follows the elapsed fraction of it and the run
+    # ends when it is spent (the number of steps then depends on the machine; the history records it).
+    minutes: float | None = None
 
     @property
-    def total_steps(self) -> int:
-        return self.epochs * self.steps_per_epoch
+    def total_steps(self) -> int | None:
+        return None if self.minutes else self.epochs * self.steps_per_epoch
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -65,12 +68,13 @@ def make_optimizer(name: str, params, lr: float):
     raise ValueError(f"Unknown optimizer {name!r}; choose one of {', '.join(OPTIMIZERS)}.")
 
 
-def lr_factor(schedule: str, step: int, total: int) -> float:
-    """Multiplier of the base learning rate at ``step`` of ``total``."""
+def lr_factor(schedule: str, progress: float) -> float:
+    """Multiplier of the base learning rate at ``progress`` (0 → 1: the fraction of steps or time done)."""
+    progress = min(progress, 1.0)
     if schedule == "cosine":
-        return 0.5 * (1 + math.cos(math.pi * min(step, total) / total))
+        return 0.5 * (1 + math.cos(math.pi * progress))
     if schedule == "step":
-        return 0.5 ** sum(step >= total * f for f in (0.5, 0.75))
+        return 0.5 ** sum(progress >= f for f in (0.5, 0.75))
     return 1.0
 
 
@@ -115,6 +119,8 @@ def train(
     from mlcore.archs import build
 
     torch.manual_seed(config.seed)
+    if config.device.startswith("cuda"):
+        torch.backends.cudnn.benchmark = True  # fixed patch sizes: let cuDNN pick its fastest kernels
     net = build(config.arch, config.scale, config.arch_args).to(config.device)
     if config.init_from and state is None:
         _initialise(net, config.init_from)
@@ -123,13 +129,14 @@ def train(
     loss_fn = torch.nn.L1Loss() if config.loss == "l1" else torch.nn.MSELoss()
     history: list[dict] = []
     best = {"val_psnr": -math.inf, "weights": None, "epoch": 0}
-    start_epoch = 0
+    start_epoch, spent = 0, 0.0  # spent: seconds of training before this call (``--resume`` with a budget)
     if state is not None:
         net.load_state_dict(state["model"])
         optimizer.load_state_dict(state["optimizer"])
         sampler.rng.bit_generator.state = state["sampler_rng"]
         torch.set_rng_state(state["torch_rng"])
         history, best, start_epoch = state["history"], state["best"], state["epoch"]
+        spent = sum(row["seconds"] for row in history)
     emit(
         Event(
             "start",
@@ -143,12 +150,22 @@ def train(
         )
     )
     net.train()
-    for epoch in range(start_epoch + 1, config.epochs + 1):
+    budget = config.minutes * 60 if config.minutes else None
+    began = time.perf_counter() - spent
+
+    def progress(step: int) -> float:
+        return (time.perf_counter() - began) / budget if budget else step / config.total_steps
+
+    epoch = start_epoch
+    while (epoch < config.epochs) if not budget else progress(0) < 1:
+        epoch += 1
         started, losses = time.perf_counter(), []
         for i in range(config.steps_per_epoch):
             step = (epoch - 1) * config.steps_per_epoch + i
+            if budget and progress(step) >= 1 and losses:
+                break  # time is up: validate this (short) epoch and stop
             for group in optimizer.param_groups:
-                group["lr"] = config.lr * lr_factor(config.schedule, step, config.total_steps)
+                group["lr"] = config.lr * lr_factor(config.schedule, progress(step))
             lr, hr = (torch.from_numpy(a).to(config.device) for a in sampler.batch(config.batch_size))
             loss = loss_fn(net(lr), hr)
             optimizer.zero_grad(set_to_none=True)
@@ -168,6 +185,7 @@ def train(
             "val_ssim": val_ssim,
             "seconds": time.perf_counter() - started,
             "lr": optimizer.param_groups[0]["lr"],
+            "steps": len(losses),
         }
         history.append(row)
         state = {

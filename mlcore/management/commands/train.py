@@ -1,6 +1,7 @@
 """manage.py train — train a zoo architecture, with progress, metrics, plots, checkpoints (SPEC §5)."""
 
 import math
+import os
 import shlex
 import subprocess
 from pathlib import Path
@@ -19,6 +20,9 @@ DATA_ROOT = Path(settings.BASE_DIR).parent / "shared" / "datasets"
 
 
 def _commit() -> str:
+    """The code's commit; SRSITE_COMMIT names it where the tree travelled without git (a rented GPU)."""
+    if os.environ.get("SRSITE_COMMIT"):
+        return os.environ["SRSITE_COMMIT"]
     try:
         out = subprocess.run(["git", "rev-parse", "HEAD"], cwd=settings.BASE_DIR, capture_output=True, text=True)
         return out.stdout.strip() or "unknown"
@@ -49,6 +53,11 @@ class Command(BaseCommand):
         parser.add_argument("--val-data", type=Path, help="a folder of HR validation images instead of a split")
         parser.add_argument("--epochs", type=int, default=10)
         parser.add_argument("--iterations", type=int, help="total steps (overrides --epochs)")
+        parser.add_argument(
+            "--minutes",
+            type=float,
+            help="a time budget instead of --epochs/--iterations: the schedule follows the elapsed time",
+        )
         parser.add_argument("--steps-per-epoch", type=int, default=500)
         parser.add_argument("--batch-size", type=int, default=16)
         parser.add_argument("--patch-size", type=int, default=48, help="LR patch side")
@@ -93,6 +102,7 @@ class Command(BaseCommand):
             seed=o["seed"],
             device=resolve_device(o["device"]),
             init_from=str(o["init_from"]) if o["init_from"] else None,
+            minutes=o["minutes"],
         )
         train_pairs, val_pairs, data_desc = self._data(o)
         state = None
