@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# Trains every shipped model, in order (×3/×4 start from the ×2 or ×3 weights), installing each into
-# mlcore/weights as it improves. Long: run it in the background, niced:
-#   nice -n 10 scripts/train_zoo.sh [STAGE...]      stages: edsr2 small srcnn edsr34 (default: all)
+# Trains every shipped model, in order, installing each into mlcore/weights as it improves.
+# The CPU part: run it in the background, niced:
+#   nice -n 10 scripts/train_zoo.sh [STAGE...]      stages: edsr2 small srcnn (default: all)
+# Then the GPU part, which made the final edsr_lite ×2/×3/×4 and srcnn weights from these (docs/models.md):
+#   STAGE=first MINUTES=8 scripts/train_gpu.sh; copy runs/gpu/zoo/* into mlcore/weights
+#   STAGE=polish MINUTES=3 scripts/train_gpu.sh; copy runs/gpu/zoo/* into mlcore/weights
 # Each model card records the exact command that produced its weights; docs/models.md has the table.
 # To continue a stage in a later session, add --resume (same run folder) or
 # --init-from mlcore/weights/<name>_x<scale>.safetensors (committed weights) to its command.
@@ -44,14 +47,6 @@ srcnn() {
   done
 }
 
-edsr34() {
-  for scale in 3 4; do  # the ×2 body fits; the upsampler is trained from scratch
-    train edsr_lite --scale "$scale" --arch-arg width=32 blocks=4 --epochs 3 --steps-per-epoch 500 \
-      --batch-size 16 --patch-size 48 --lr 5e-4 --loss l1 --init-from mlcore/weights/edsr_lite_x2.safetensors \
-      --hint "Best quality: a light EDSR-style residual network."
-  done
-}
-
 stages=("$@")
-[ ${#stages[@]} -gt 0 ] || stages=(edsr2 small srcnn edsr34)
+[ ${#stages[@]} -gt 0 ] || stages=(edsr2 small srcnn)
 for stage in "${stages[@]}"; do "$stage"; done

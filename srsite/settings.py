@@ -47,6 +47,7 @@ DEBUG = _env_bool("DJANGO_DEBUG", True)
 SECRET_KEY = _env("DJANGO_SECRET_KEY", "dev-only-insecure-key-change-me" if DEBUG else "")
 if not SECRET_KEY:
     raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off (production).")
+SRSITE_COMMIT = _env("SRSITE_COMMIT")  # the code's commit for model cards where the tree has no .git (train)
 ALLOWED_HOSTS = [h for h in _env("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 
 INSTALLED_APPS = [

@@ -1,6 +1,11 @@
 """Training: a few steps on tiny data lower the loss for every optimizer; resume; install."""
 
+import itertools
 import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -8,9 +13,11 @@ from django.core.management import call_command
 
 import mlcore
 from mlcore.data import PatchSampler, make_pairs, split
-from mlcore.training import OPTIMIZERS, TrainConfig, train
+from mlcore.training import OPTIMIZERS, TrainConfig, lr_factor, train
 
 from .conftest import photo
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -139,3 +146,42 @@ def test_compare_optimizers_runs_end_to_end_on_tiny_data(hr_folder, tmp_path, ca
     table = capsys.readouterr().out
     for label in ("MBGD", "SGD-momentum", "RMSprop", "Adam"):
         assert f"| {label} |" in table
+
+
+def test_a_time_budget_ends_the_run_and_drives_the_schedule(pairs):
+    train_pairs, val_pairs = split(pairs, 0.2, seed=0)
+    config = TrainConfig(
+        arch="fsrcnn", scale=2, minutes=0.05, epochs=1, steps_per_epoch=10_000, batch_size=4, patch_size=10
+    )
+    assert config.total_steps is None
+    events = []
+    result = train(config, train_pairs, val_pairs, emit=collect(events))
+    steps = [e.data for e in events if e.kind == "step"]
+    # far fewer than the 10,000 steps of the epoch: the 3 s budget ended it, then it validated once
+    assert 5 < len(steps) < 10_000 and [e.kind for e in events][-2:] == ["epoch", "end"]
+    assert result["history"][0]["steps"] == len(steps) and result["best"]["epoch"] == 1
+    # the cosine runs from the full rate down to (nearly) nothing over the budget
+    assert steps[0]["lr"] > 0.99 * config.lr and steps[-1]["lr"] < 0.1 * config.lr
+    assert all(a["lr"] >= b["lr"] for a, b in itertools.pairwise(steps))
+
+
+def test_lr_factor_follows_progress():
+    assert lr_factor("cosine", 0) == 1 and lr_factor("cosine", 0.5) == pytest.approx(0.5)
+    assert lr_factor("cosine", 1.7) == pytest.approx(0)  # past the end stays at the end
+    assert [lr_factor("step", p) for p in (0, 0.5, 0.8)] == [1, 0.5, 0.25]
+    assert lr_factor("constant", 0.9) == 1
+
+
+def test_train_runs_with_the_engine_only_settings(hr_folder, tmp_path):
+    """A rented GPU has Django and torch but no web stack: srsite.settings_engine must be enough."""
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "srsite.settings_engine", "SRSITE_COMMIT": "abc123"}
+    run = subprocess.run(
+        [sys.executable, "manage.py", "train", "espcn", "--scale", "2", "--data", str(hr_folder), "--minutes",
+         "0.02", "--steps-per-epoch", "1000", "--batch-size", "4", "--patch-size", "10", "--device", "cpu",
+         "--run-dir", str(tmp_path / "run"), "--zoo-dir", str(tmp_path / "zoo"), "--install"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    card = json.loads((tmp_path / "zoo" / "espcn_x2.json").read_text())
+    assert card["commit"] == "abc123" and "--minutes 0.02" in card["command"]
+    assert card["training"]["minutes"] == 0.02 and card["training"]["steps"] > 0

@@ -1,7 +1,6 @@
 """manage.py train — train a zoo architecture, with progress, metrics, plots, checkpoints (SPEC §5)."""
 
 import math
-import os
 import shlex
 import subprocess
 from pathlib import Path
@@ -20,9 +19,9 @@ DATA_ROOT = Path(settings.BASE_DIR).parent / "shared" / "datasets"
 
 
 def _commit() -> str:
-    """The code's commit; SRSITE_COMMIT names it where the tree travelled without git (a rented GPU)."""
-    if os.environ.get("SRSITE_COMMIT"):
-        return os.environ["SRSITE_COMMIT"]
+    """The code's commit; settings.SRSITE_COMMIT names it where the tree travelled without git (a rented GPU)."""
+    if getattr(settings, "SRSITE_COMMIT", ""):
+        return settings.SRSITE_COMMIT
     try:
         out = subprocess.run(["git", "rev-parse", "HEAD"], cwd=settings.BASE_DIR, capture_output=True, text=True)
         return out.stdout.strip() or "unknown"
