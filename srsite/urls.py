@@ -13,4 +13,5 @@ urlpatterns = [
     path("", include("enhance.urls")),
 ]
 
+handler400 = "enhance.api_errors.bad_request"
 handler404 = "enhance.api_errors.page_not_found"

@@ -145,3 +145,12 @@ def test_anonymous_upload_is_a_401_with_the_error_shape(client, make_upload):
     assert response.status_code == 401 and response["WWW-Authenticate"] == "Token"
     assert response.json() == {"error": "Authentication credentials were not provided."}
     assert not Enhancement.objects.exists()
+
+
+def test_upload_of_more_files_than_allowed_is_a_json_400(api, make_upload, settings, media_files):
+    settings.DATA_UPLOAD_MAX_NUMBER_FILES = 2
+    files = [make_upload(f"{i}.png") for i in range(3)]
+    response = api.post("/upload_img", {"image": files}, format="multipart")
+    assert response.status_code == 400
+    assert response.json() == {"error": "Too many files at once. Please send at most 2 per upload."}
+    assert not Enhancement.objects.exists() and media_files() == []

@@ -279,3 +279,12 @@ def test_delete_asks_for_confirmation_then_removes_row_and_files(
         response = signed_in.post(reverse("enhance:delete", args=[done.pk]))
     assert response["Location"] == reverse("enhance:gallery")
     assert not Enhancement.objects.exists() and media_files() == []
+
+
+def test_upload_of_more_files_than_allowed_says_so_and_stores_nothing(signed_in, make_upload, media_files, settings):
+    settings.DATA_UPLOAD_MAX_NUMBER_FILES = 3
+    files = [make_upload(f"{i}.png") for i in range(4)]
+    response = signed_in.post(reverse("enhance:upload"), {"images": files})
+    assert response.status_code == 400
+    assert "Too many files at once. Please send at most 3 per upload." in response.content.decode()
+    assert not Enhancement.objects.exists() and media_files() == []
