@@ -65,15 +65,17 @@ def main(rows_path: str) -> None:
     print("## How each weight file was made\n")
     print("Each card in `mlcore/weights/*.json` records the command, commit, data, wall time, device and")
     print("validation numbers (a 10 % split of T91 + BSD200, seed 0; the test sets are never used).\n")
-    print("| weights | validation PSNR | wall time | command |")
-    print("|---|---|---|---|")
+    print("| weights | validation PSNR | wall time (last run) | steps | command |")
+    print("|---|---|---|---|---|")
     for (name, scale), card in sorted(cards.items()):
         training = card.get("training", {})
         wall = training.get("wall_seconds")
-        init = f" (from {Path(training['init_from']).name})" if training.get("init_from") else ""
+        init = f", from {Path(training['init_from']).name}" if training.get("init_from") else ""
+        steps = training.get("steps") or training.get("epochs", 0) * training.get("steps_per_epoch", 0)
         print(
             f"| `{name}_x{scale}` | {card.get('validation', {}).get('psnr', '–')} | "
-            f"{wall // 60 if wall else '–'} min{init} | `{card.get('command', '–')}` |"
+            f"{round(wall / 60) if wall else '–'} min on {training.get('device', '?')}{init} | {steps:,} | "
+            f"`{card.get('command', '–')}` |"
         )
 
 
