@@ -65,7 +65,7 @@ first() {  # from scratch (×3, ×4) or from the CPU-trained weights (×2, SRCNN
   done
 }
 
-polish() {  # a second, shorter cosine cycle from the installed weights (3 minutes on an H100)
+polish() {  # a second, shorter cosine cycle from the installed weights (3 minutes; ran on an H200)
   local w=mlcore/weights
   train edsr_lite_x2 edsr_lite --scale 2 --arch-arg width=32 blocks=6 --batch-size 32 --patch-size 64 --lr 3e-4 \
     --loss l1 --init-from $w/edsr_lite_x2.safetensors --hint "$edsr_hint" &
