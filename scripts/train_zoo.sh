@@ -5,6 +5,7 @@
 # Then the GPU part, which made the final edsr_lite ×2/×3/×4 and srcnn weights from these (docs/models.md):
 #   STAGE=first MINUTES=8 scripts/train_gpu.sh; copy runs/gpu/zoo/* into mlcore/weights
 #   STAGE=polish MINUTES=3 scripts/train_gpu.sh; copy runs/gpu/zoo/* into mlcore/weights
+# and last, on the CPU again: scripts/train_zoo.sh finish (the ×2/×3 runs shared the two cores, one thread each)
 # Each model card records the exact command that produced its weights; docs/models.md has the table.
 # To continue a stage in a later session, add --resume (same run folder) or
 # --init-from mlcore/weights/<name>_x<scale>.safetensors (committed weights) to its command.
@@ -45,6 +46,16 @@ srcnn() {
     train srcnn --scale "$scale" --epochs 3 --steps-per-epoch 500 --batch-size 32 --patch-size 16 --lr 5e-4 \
       --loss mse --init-from mlcore/weights/srcnn_x3.safetensors --hint "$hint"
   done
+}
+
+finish() {  # after the GPU stages: a short fine-tune with MSE (PSNR's own loss) at a low rate, on the CPU
+  local hint="Best quality: a light EDSR-style residual network." arch=(edsr_lite --arch-arg)
+  train "${arch[@]}" width=32 blocks=6 --scale 2 --batch-size 16 --lr 5e-5 --loss mse --minutes 50 --steps-per-epoch 300 \
+    --init-from mlcore/weights/edsr_lite_x2.safetensors --hint "$hint"
+  train "${arch[@]}" width=48 blocks=6 --scale 3 --batch-size 16 --lr 5e-5 --loss mse --minutes 50 --steps-per-epoch 150 \
+    --init-from mlcore/weights/edsr_lite_x3.safetensors --hint "$hint"
+  train "${arch[@]}" width=64 blocks=6 --scale 4 --batch-size 16 --lr 5e-5 --loss mse --minutes 27 --steps-per-epoch 150 \
+    --init-from mlcore/weights/edsr_lite_x4.safetensors --hint "$hint"
 }
 
 stages=("$@")
