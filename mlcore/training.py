@@ -154,16 +154,17 @@ def train(
     began = time.perf_counter() - spent
 
     def progress(step: int) -> float:
+        """The fraction of the run done: of the time budget, or of the steps."""
         return (time.perf_counter() - began) / budget if budget else step / config.total_steps
 
     epoch = start_epoch
-    while (epoch < config.epochs) if not budget else progress(0) < 1:
+    while progress(epoch * config.steps_per_epoch) < 1:
         epoch += 1
         started, losses = time.perf_counter(), []
         for i in range(config.steps_per_epoch):
             step = (epoch - 1) * config.steps_per_epoch + i
-            if budget and progress(step) >= 1 and losses:
-                break  # time is up: validate this (short) epoch and stop
+            if progress(step) >= 1 and losses:
+                break  # the time budget is spent: validate this (short) epoch and stop
             for group in optimizer.param_groups:
                 group["lr"] = config.lr * lr_factor(config.schedule, progress(step))
             lr, hr = (torch.from_numpy(a).to(config.device) for a in sampler.batch(config.batch_size))

@@ -20,7 +20,7 @@ DATA_ROOT = Path(settings.BASE_DIR).parent / "shared" / "datasets"
 
 def _commit() -> str:
     """The code's commit; settings.SRSITE_COMMIT names it where the tree travelled without git (a rented GPU)."""
-    if getattr(settings, "SRSITE_COMMIT", ""):
+    if settings.SRSITE_COMMIT:
         return settings.SRSITE_COMMIT
     try:
         out = subprocess.run(["git", "rev-parse", "HEAD"], cwd=settings.BASE_DIR, capture_output=True, text=True)
