@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.core.exceptions import TooManyFieldsSent, TooManyFilesSent
-from django.http import HttpResponseBadRequest, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.views import defaults
 from rest_framework import exceptions
@@ -46,19 +46,23 @@ def page_not_found(request, exception):
     return defaults.page_not_found(request, exception)
 
 
-def too_many_files_message() -> str:
-    return f"Too many files at once. Please send at most {settings.DATA_UPLOAD_MAX_NUMBER_FILES} per upload."
+def error_response(request, status: int, title: str, message: str) -> HttpResponse:
+    """An error answered before or outside any view: ``{"error"}`` under the API's paths, the site's error
+    page elsewhere. The page has no request context: its processors would read the session, from a database
+    that may be the thing that is down."""
+    if request.path.startswith(API_PATHS):
+        return JsonResponse({"error": message}, status=status)
+    return HttpResponse(render_to_string("error.html", {"title": title, "message": message}), status=status)
 
 
 def bad_request(request, exception):
-    """Django's 400 (a request refused while it was read, before any view: too many files, say): the reason,
-    as JSON under the API's paths and on the site's page elsewhere; nothing was stored."""
+    """Django's 400 (a request refused while it was read, before any view: too many files, say): the
+    reason; nothing was stored."""
     if isinstance(exception, TooManyFilesSent):
-        message = too_many_files_message()
+        limit = settings.DATA_UPLOAD_MAX_NUMBER_FILES
+        message = f"Too many files at once. Please send at most {limit} per upload."
     elif isinstance(exception, TooManyFieldsSent):
         message = "Too many form fields in one request."
     else:
         message = BAD_REQUEST_MESSAGE
-    if request.path.startswith(API_PATHS):
-        return JsonResponse({"error": message}, status=400)
-    return HttpResponseBadRequest(render_to_string("400.html", {"message": message}))
+    return error_response(request, 400, "Request refused", message)

@@ -3,10 +3,8 @@
 import logging
 
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse, JsonResponse
-from django.template.loader import render_to_string
 
-from enhance.api_errors import API_PATHS
+from enhance.api_errors import error_response
 
 logger = logging.getLogger(__name__)
 
@@ -47,10 +45,6 @@ class ServiceUnavailableMiddleware:
         if not isinstance(exception, UNAVAILABLE_ERRORS):
             return None
         logger.error("Service unavailable for %s", request.path, exc_info=exception)
-        if request.path.startswith(API_PATHS):
-            response = JsonResponse({"error": UNAVAILABLE_MESSAGE}, status=503)
-        else:
-            # No request context: its processors would read the session, from the database that may be down.
-            response = HttpResponse(render_to_string("503.html", {"message": UNAVAILABLE_MESSAGE}), status=503)
+        response = error_response(request, 503, "Temporarily unavailable", UNAVAILABLE_MESSAGE)
         response["Retry-After"] = RETRY_AFTER_SECONDS
         return response
