@@ -9,11 +9,12 @@
 # Needs python3 with torch, numpy, pillow, safetensors, tqdm and matplotlib, and Django: from .whl/ when that
 # folder is there (the GPU image has no Django; srsite.settings_engine needs nothing else). The training images
 # come from ../shared/datasets, or from .gpudata/ (lossless WebP copies of T91 and BSD200, small enough to
-# travel with the tree). Runs and the installed weights land in runs/gpu/; with OUT set, $OUT/gpu.tar holds
+# travel with the tree). scripts/gpu_bundle.sh makes both folders here; the device call carries them. Runs and the installed weights land in runs/gpu/; with OUT set, $OUT/gpu.tar holds
 # them (refreshed every 20 s, so a run cut short still brings back its best epochs). Compare the weights with
 # mlcore/weights (validation PSNR in the cards) before copying them there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/zoo_models.sh
 MINUTES=${MINUTES:-6}
 DEVICE=${DEVICE:-cuda}
 PY=${PY:-python3}
@@ -38,47 +39,38 @@ pack() {
   mv "$OUT/gpu.tmp" "$OUT/gpu.tar"
 }
 
-edsr_hint="Best quality: a light EDSR-style residual network."
-srcnn_hint="The report's network (SRCNN 9-1-5): classic, slower."
-train() {  # run name, then train's arguments
+train() {  # run name, then train's arguments; in the background
   local name=$1
   shift
   $PY manage.py train "$@" --device "$DEVICE" --minutes "$MINUTES" --steps-per-epoch "$STEPS" --threads 2 \
-    --run-dir "$out/$name" --zoo-dir "$out/zoo" --install >"$out/$name.log" 2>&1
+    --run-dir "$out/$name" --zoo-dir "$out/zoo" --install >"$out/$name.log" 2>&1 &
+  pids+=($!)
+}
+edsr() {  # scale, base learning rate, then more of train's arguments
+  local scale=$1 lr=$2
+  shift 2
+  # shellcheck disable=SC2086  # the body is several KEY=VALUE words
+  train "edsr_lite_x$scale" edsr_lite --scale "$scale" --arch-arg ${EDSR_BODY[$scale]} --batch-size 32 \
+    --patch-size $((scale == 2 ? 64 : 48)) --lr "$lr" --loss l1 --hint "$EDSR_HINT" "$@"
+}
+srcnn() {  # scale, base learning rate, patch side (LR pixels)
+  train "srcnn_x$1" srcnn --scale "$1" --batch-size 64 --patch-size "$3" --lr "$2" --loss mse \
+    --init-from "mlcore/weights/srcnn_x$1.safetensors" --hint "$SRCNN_HINT"
 }
 
 pids=()
-first() {  # from scratch (×3, ×4) or from the CPU-trained weights (×2, SRCNN): 8 minutes on an H100
-  train edsr_lite_x2 edsr_lite --scale 2 --arch-arg width=32 blocks=6 --batch-size 32 --patch-size 64 --lr 1e-3 \
-    --loss l1 --init-from mlcore/weights/edsr_lite_x2.safetensors --hint "$edsr_hint" &
-  pids+=($!)
-  train edsr_lite_x3 edsr_lite --scale 3 --arch-arg width=48 blocks=6 --batch-size 32 --patch-size 48 --lr 7e-4 \
-    --loss l1 --hint "$edsr_hint" &
-  pids+=($!)
-  train edsr_lite_x4 edsr_lite --scale 4 --arch-arg width=64 blocks=6 --batch-size 32 --patch-size 48 --lr 5e-4 \
-    --loss l1 --hint "$edsr_hint" &
-  pids+=($!)
-  for scale in 2 3 4; do
-    train "srcnn_x$scale" srcnn --scale "$scale" --batch-size 64 --patch-size $((96 / scale)) --lr 5e-4 --loss mse \
-      --init-from "mlcore/weights/srcnn_x$scale.safetensors" --hint "$srcnn_hint" &
-    pids+=($!)
-  done
+first() {  # ×3, ×4 from scratch; ×2 and SRCNN from the CPU-trained weights: 8 minutes on an H100
+  edsr 2 1e-3 --init-from mlcore/weights/edsr_lite_x2.safetensors
+  edsr 3 7e-4
+  edsr 4 5e-4
+  for scale in 2 3 4; do srcnn "$scale" 5e-4 $((96 / scale)); done
 }
 
 polish() {  # a second, shorter cosine cycle from the installed weights (3 minutes; ran on an H200)
-  local w=mlcore/weights
-  train edsr_lite_x2 edsr_lite --scale 2 --arch-arg width=32 blocks=6 --batch-size 32 --patch-size 64 --lr 3e-4 \
-    --loss l1 --init-from $w/edsr_lite_x2.safetensors --hint "$edsr_hint" &
-  pids+=($!)
-  train edsr_lite_x3 edsr_lite --scale 3 --arch-arg width=48 blocks=6 --batch-size 32 --patch-size 48 --lr 2e-4 \
-    --loss l1 --init-from $w/edsr_lite_x3.safetensors --hint "$edsr_hint" &
-  pids+=($!)
-  train edsr_lite_x4 edsr_lite --scale 4 --arch-arg width=64 blocks=6 --batch-size 32 --patch-size 48 --lr 1.5e-4 \
-    --loss l1 --init-from $w/edsr_lite_x4.safetensors --hint "$edsr_hint" &
-  pids+=($!)
-  train srcnn_x3 srcnn --scale 3 --batch-size 64 --patch-size 32 --lr 1.5e-4 --loss mse \
-    --init-from $w/srcnn_x3.safetensors --hint "$srcnn_hint" &
-  pids+=($!)
+  edsr 2 3e-4 --init-from mlcore/weights/edsr_lite_x2.safetensors
+  edsr 3 2e-4 --init-from mlcore/weights/edsr_lite_x3.safetensors
+  edsr 4 1.5e-4 --init-from mlcore/weights/edsr_lite_x4.safetensors
+  srcnn 3 1.5e-4 32
 }
 
 "${STAGE:-first}"

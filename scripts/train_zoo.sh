@@ -11,51 +11,51 @@
 # --init-from mlcore/weights/<name>_x<scale>.safetensors (committed weights) to its command.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/zoo_models.sh
 PY=${PY:-.venv/bin/python}
 THREADS=${THREADS:-2}
 train() { $PY manage.py train "$@" --threads "$THREADS" --install; }
 
 edsr2() {
+  # a 32×4 body: the GPU's first stage grows it to the shipped 32×6 (the tensors that match)
   train edsr_lite --scale 2 --arch-arg width=32 blocks=4 --epochs 8 --steps-per-epoch 500 --batch-size 16 \
-    --patch-size 48 --lr 5e-4 --loss l1 --hint "Best quality: a light EDSR-style residual network."
+    --patch-size 48 --lr 5e-4 --loss l1 --hint "$EDSR_HINT"
   # a second cosine cycle from those weights (val 33.68 → 33.83 dB)
   train edsr_lite --scale 2 --arch-arg width=32 blocks=4 --epochs 6 --steps-per-epoch 500 --batch-size 16 \
-    --patch-size 48 --lr 3e-4 --loss l1 --init-from mlcore/weights/edsr_lite_x2.safetensors \
-    --hint "Best quality: a light EDSR-style residual network."
+    --patch-size 48 --lr 3e-4 --loss l1 --init-from mlcore/weights/edsr_lite_x2.safetensors --hint "$EDSR_HINT"
 }
 
 small() {
-  local fsrcnn="Fastest: FSRCNN, works at low resolution."
   train fsrcnn --scale 2 --epochs 2 --steps-per-epoch 500 --batch-size 16 --patch-size 32 --lr 1e-3 --loss l1 \
-    --hint "$fsrcnn"
+    --hint "$FSRCNN_HINT"
   for scale in 3 4; do  # as the FSRCNN paper: all but the deconvolution's stride is shared with ×2
     train fsrcnn --scale "$scale" --epochs 3 --steps-per-epoch 500 --batch-size 16 --patch-size 32 --lr 1e-3 \
-      --loss l1 --init-from mlcore/weights/fsrcnn_x2.safetensors --hint "$fsrcnn"
+      --loss l1 --init-from mlcore/weights/fsrcnn_x2.safetensors --hint "$FSRCNN_HINT"
   done
   for scale in 2 3 4; do
     train espcn --scale "$scale" --epochs 2 --steps-per-epoch 500 --batch-size 16 --patch-size 32 --lr 1e-3 \
-      --loss l1 --hint "Fast: ESPCN, sub-pixel convolution."
+      --loss l1 --hint "$ESPCN_HINT"
   done
 }
 
 srcnn() {
-  local hint="The report's network (SRCNN 9-1-5): classic, slower."
   train srcnn --scale 3 --epochs 6 --steps-per-epoch 500 --batch-size 32 --patch-size 16 --lr 1e-3 --loss mse \
-    --hint "$hint"
+    --hint "$SRCNN_HINT"
   for scale in 2 4; do  # SRCNN works at high resolution: its ×3 weights fit every scale as a start
     train srcnn --scale "$scale" --epochs 3 --steps-per-epoch 500 --batch-size 32 --patch-size 16 --lr 5e-4 \
-      --loss mse --init-from mlcore/weights/srcnn_x3.safetensors --hint "$hint"
+      --loss mse --init-from mlcore/weights/srcnn_x3.safetensors --hint "$SRCNN_HINT"
   done
 }
 
 finish() {  # after the GPU stages: a short fine-tune with MSE (PSNR's own loss) at a low rate, on the CPU
-  local hint="Best quality: a light EDSR-style residual network." arch=(edsr_lite --arch-arg)
-  train "${arch[@]}" width=32 blocks=6 --scale 2 --batch-size 16 --lr 5e-5 --loss mse --minutes 50 --steps-per-epoch 300 \
-    --init-from mlcore/weights/edsr_lite_x2.safetensors --hint "$hint"
-  train "${arch[@]}" width=48 blocks=6 --scale 3 --batch-size 16 --lr 5e-5 --loss mse --minutes 50 --steps-per-epoch 150 \
-    --init-from mlcore/weights/edsr_lite_x3.safetensors --hint "$hint"
-  train "${arch[@]}" width=64 blocks=6 --scale 4 --batch-size 16 --lr 5e-5 --loss mse --minutes 27 --steps-per-epoch 150 \
-    --init-from mlcore/weights/edsr_lite_x4.safetensors --hint "$hint"
+  local scale minutes steps
+  for scale in 2 3 4; do
+    minutes=$((scale == 4 ? 27 : 50)) steps=$((scale == 2 ? 300 : 150))
+    # shellcheck disable=SC2086  # the body is several KEY=VALUE words
+    train edsr_lite --scale "$scale" --arch-arg ${EDSR_BODY[$scale]} --batch-size 16 --lr 5e-5 --loss mse \
+      --minutes "$minutes" --steps-per-epoch "$steps" --init-from "mlcore/weights/edsr_lite_x$scale.safetensors" \
+      --hint "$EDSR_HINT"
+  done
 }
 
 stages=("$@")
