@@ -2,14 +2,12 @@
 web stack (a rented GPU, say). No database, no web apps: only mlcore's commands and its weights check.
 
     DJANGO_SETTINGS_MODULE=srsite.settings_engine python manage.py train edsr_lite --scale 2 --device cuda ...
+
+The environment is read by srsite.settings as always (it imports nothing beyond Django); only what the engine's
+commands need is taken from it.
 """
 
-import os
-from pathlib import Path
+from srsite.settings import BASE_DIR, SECRET_KEY, SRSITE_COMMIT, USE_TZ  # noqa: F401
 
-BASE_DIR = Path(__file__).resolve().parent.parent
-SECRET_KEY = "engine-only: serves no requests"  # nothing is signed with it
 INSTALLED_APPS = ["mlcore"]
 DATABASES: dict = {}
-USE_TZ = True
-SRSITE_COMMIT = os.environ.get("SRSITE_COMMIT", "")  # the code's commit for model cards where there is no .git
