@@ -1,3 +1,7 @@
+import subprocess
+import sys
+from pathlib import Path
+
 import numpy as np
 import pytest
 import torch
@@ -7,6 +11,8 @@ from mlcore.imaging import imresize
 from mlcore.inference import run_network
 
 from .conftest import photo
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.parametrize("arch", sorted(ARCHS))
@@ -59,3 +65,27 @@ def test_tiled_and_untiled_agree_for_luma_networks(arch, scale):
     whole = run_network(net, img, scale, tile=500)
     tiled = run_network(net, img, scale, tile=17)
     assert np.abs(whole.astype(int) - tiled.astype(int)).max() <= 1
+
+
+def test_grown_edsr_lite_computes_what_the_trained_one_did(tmp_path):
+    """scripts/grow_edsr.py: the added residual blocks start as the identity, so fine-tuning starts from
+    the trained network's output; the added blocks can still learn (their first convolutions are not zero)."""
+    from safetensors.torch import load_file, save_file
+
+    torch.manual_seed(1)
+    small = build("edsr_lite", 3, {"width": 8, "blocks": 2}).eval()
+    paths = [tmp_path / "small.safetensors", tmp_path / "deep.safetensors"]
+    save_file(small.state_dict(), paths[0])
+    subprocess.run(
+        [sys.executable, "scripts/grow_edsr.py", *paths, "--blocks", "4", "--scale", "3"],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
+    deep = build("edsr_lite", 3, {"width": 8, "blocks": 4}).eval()
+    deep.load_state_dict(load_file(paths[1]))
+    x = torch.rand(1, 1, 10, 12)
+    with torch.no_grad():
+        assert torch.equal(deep(x), small(x))
+    assert deep.body[3].body[0].weight.abs().sum() > 0
+    assert torch.equal(deep.body[4].weight, small.body[2].weight)  # the closing convolution moved to the end
