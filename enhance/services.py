@@ -27,6 +27,10 @@ class JobAborted(Exception):
     """The job's row is no longer ours to run (cancelled, deleted or re-queued by the reaper)."""
 
 
+class WorkerLost(Exception):
+    """What the database queue's record of a task says when its worker died mid-job (lease expired)."""
+
+
 def _clean_filename(name: str | None) -> str:
     # Keep what a person recognises, drop paths and control characters, fit the column.
     base = PurePosixPath((name or "").replace("\\", "/")).name
@@ -299,28 +303,48 @@ def enhancement_reap_expired() -> dict[str, int]:
     now = timezone.now()
     counts = {"requeued": 0, "failed": 0}
     expired = Enhancement.objects.filter(status=Status.RUNNING, lease_expires_at__lt=now)
-    for enhancement_id, attempts in expired.values_list("pk", "attempts"):
+    for enhancement_id, attempts, task_id in expired.values_list("pk", "attempts", "task_id"):
         same = Enhancement.objects.filter(pk=enhancement_id, status=Status.RUNNING, lease_expires_at__lt=now)
-        if attempts < MAX_ATTEMPTS:
-            with transaction.atomic():
-                if same.update(
+        with transaction.atomic():
+            if attempts < MAX_ATTEMPTS:
+                reaped = same.update(
                     status=Status.QUEUED,
                     progress=0,
                     queued_at=now,
                     lease_expires_at=None,
                     error="Worker lost (lease expired); re-queued.",
-                ):
+                )
+                if reaped:
                     _enqueue(enhancement_id)
                     counts["requeued"] += 1
-        elif same.update(
-            status=Status.FAILED,
-            finished_at=now,
-            lease_expires_at=None,
-            error=f"Worker lost (lease expired) on {attempts} attempts; gave up.",
-        ):
-            counts["failed"] += 1
+            else:
+                reaped = same.update(
+                    status=Status.FAILED,
+                    finished_at=now,
+                    lease_expires_at=None,
+                    error=f"Worker lost (lease expired) on {attempts} attempts; gave up.",
+                )
+                counts["failed"] += reaped
+            if reaped:
+                _fail_lost_task(task_id, now)
         logger.warning("Enhancement %s: lease expired after attempt %s", enhancement_id, attempts)
     return counts
+
+
+def _fail_lost_task(task_id: str, now) -> None:
+    """The database queue's record of a task whose worker died stays "running" for ever (django-tasks-db
+    has no reaper of its own; RQ moves such jobs to its failed registry itself): mark it failed."""
+    from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, TaskResultStatus, task_backends
+    from django_tasks_db import DatabaseBackend
+    from django_tasks_db.models import DBTaskResult
+
+    if task_id and isinstance(task_backends[DEFAULT_TASK_BACKEND_ALIAS], DatabaseBackend):
+        DBTaskResult.objects.filter(id=task_id, status=TaskResultStatus.RUNNING).update(
+            status=TaskResultStatus.FAILED,
+            finished_at=now,
+            exception_class_path=f"{WorkerLost.__module__}.{WorkerLost.__qualname__}",
+            traceback="Worker lost (lease expired): the enhancement's own row says what happened next.",
+        )
 
 
 def enhancement_reap_if_stale(*, enhancement: Enhancement) -> Enhancement:

@@ -77,3 +77,25 @@ def test_database_queue_worker_runs_a_queued_job(make_enhancement, settings):
     call_command("db_worker", batch=True, reload=False, startup_delay=False)
     enhancement.refresh_from_db()
     assert (enhancement.status, enhancement.result_width) == (Status.DONE, 24)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_database_queue_record_of_a_dead_workers_task_is_failed_and_the_job_runs_again(make_enhancement, settings):
+    from django_tasks import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+    enhancement = make_enhancement()
+    services.enhancement_queue(enhancement=enhancement, scale=2, model="default", quality_check=False)
+    enhancement.refresh_from_db()
+    lost = DBTaskResult.objects.get(id=enhancement.task_id)
+    lost.claim("killed-worker")  # a worker took the task, then was killed mid-job
+    worker_died(enhancement, attempts=1)
+    assert services.enhancement_reap_expired() == {"requeued": 1, "failed": 0}
+    lost.refresh_from_db()
+    assert lost.status == TaskResultStatus.FAILED and lost.finished_at
+    assert lost.task_result.errors[0].exception_class is services.WorkerLost
+    call_command("db_worker", batch=True, reload=False, startup_delay=False)  # the re-queued task
+    enhancement.refresh_from_db()
+    assert enhancement.status == Status.DONE and enhancement.task_id != str(lost.id)
+    assert DBTaskResult.objects.running().count() == 0
