@@ -67,27 +67,35 @@ def test_reap_command_reports_what_it_did(make_enhancement, capsys):
     assert "re-queued 0, failed 1" in capsys.readouterr().out
 
 
-@pytest.mark.django_db(transaction=True)
-def test_database_queue_worker_runs_a_queued_job(make_enhancement, settings):
+@pytest.fixture
+def queued_in_database(make_enhancement, settings):
+    """An enhancement queued on the database queue (django-tasks-db), which a separate worker runs."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
     enhancement = make_enhancement()
     services.enhancement_queue(enhancement=enhancement, scale=2, model="default", quality_check=False)
     enhancement.refresh_from_db()
-    assert enhancement.status == Status.QUEUED and enhancement.task_id  # waits in the database
+    return enhancement
+
+
+def run_database_worker():
     call_command("db_worker", batch=True, reload=False, startup_delay=False)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_database_queue_worker_runs_a_queued_job(queued_in_database):
+    enhancement = queued_in_database
+    assert enhancement.status == Status.QUEUED and enhancement.task_id  # waits in the database
+    run_database_worker()
     enhancement.refresh_from_db()
     assert (enhancement.status, enhancement.result_width) == (Status.DONE, 24)
 
 
 @pytest.mark.django_db(transaction=True)
-def test_database_queue_record_of_a_dead_workers_task_is_failed_and_the_job_runs_again(make_enhancement, settings):
+def test_database_queue_record_of_a_dead_workers_task_is_failed_and_the_job_runs_again(queued_in_database):
     from django_tasks import TaskResultStatus
     from django_tasks_db.models import DBTaskResult
 
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
-    enhancement = make_enhancement()
-    services.enhancement_queue(enhancement=enhancement, scale=2, model="default", quality_check=False)
-    enhancement.refresh_from_db()
+    enhancement = queued_in_database
     lost = DBTaskResult.objects.get(id=enhancement.task_id)
     lost.claim("killed-worker")  # a worker took the task, then was killed mid-job
     worker_died(enhancement, attempts=1)
@@ -95,7 +103,7 @@ def test_database_queue_record_of_a_dead_workers_task_is_failed_and_the_job_runs
     lost.refresh_from_db()
     assert lost.status == TaskResultStatus.FAILED and lost.finished_at
     assert lost.task_result.errors[0].exception_class is services.WorkerLost
-    call_command("db_worker", batch=True, reload=False, startup_delay=False)  # the re-queued task
+    run_database_worker()  # the re-queued task
     enhancement.refresh_from_db()
     assert enhancement.status == Status.DONE and enhancement.task_id != str(lost.id)
     assert DBTaskResult.objects.running().count() == 0
