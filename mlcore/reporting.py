@@ -24,7 +24,7 @@ class ProgressBar:
             self.bar = tqdm(total=self.total, initial=done, file=self.stream, unit="step", dynamic_ncols=True)
         elif event.kind == "step":
             self.bar.update(1)
-            if event.data["step"] % 10 == 0:
+            if "loss" in event.data:
                 self.bar.set_postfix(loss=f"{event.data['loss']:.4f}", lr=f"{event.data['lr']:.1e}")
         elif event.kind == "epoch":
             self.bar.write(

@@ -18,6 +18,9 @@ from mlcore.metrics import psnr, ssim
 OPTIMIZERS = ("sgd", "momentum", "rmsprop", "adam")
 LOSSES = ("mse", "l1")
 SCHEDULES = ("cosine", "step", "constant")
+# Steps between reads of the loss: a read waits for the GPU to finish every queued step, so reading it
+# each step would keep a GPU idle while Python samples and launches the next one.
+LOSS_EVERY = 10
 
 
 @dataclass
@@ -92,6 +95,14 @@ def validate(net, pairs: list[Pair], scale: int, device: str) -> tuple[float, fl
     return float(np.mean([s[0] for s in scores])), float(np.mean([s[1] for s in scores]))
 
 
+def to_device(batch, device: str):
+    """A CPU batch on ``device``. To a GPU from pinned memory without waiting: the copy queues behind the
+    steps still running there (a plain copy from pageable memory would wait for them to finish)."""
+    if device.startswith("cuda"):
+        return batch.pin_memory().to(device, non_blocking=True)
+    return batch.to(device)
+
+
 def _initialise(net, path: str) -> None:
     """Copy the tensors of a weights file whose names and shapes match (e.g. ×2 body into ×4)."""
     from safetensors.torch import load_file
@@ -111,8 +122,9 @@ def train(
     """Train a network; returns the final state (model, optimizer, history, best weights).
 
     ``state`` is a checkpoint from an earlier call with the same config (``--resume``).
-    Events: ``start``, ``step`` (step, loss, lr), ``epoch`` (epoch, train_loss, val_psnr, val_ssim,
-    seconds, is_best; the handler may save ``Event.data['state']``), ``end``.
+    Events: ``start``, ``step`` (step, lr; every ``LOSS_EVERY`` steps also the mean loss since), ``epoch``
+    (epoch, train_loss, val_psnr, val_ssim, seconds, is_best; the handler may save
+    ``Event.data['state']``), ``end``.
     """
     import torch
 
@@ -167,13 +179,16 @@ def train(
                 break  # the time budget is spent: validate this (short) epoch and stop
             for group in optimizer.param_groups:
                 group["lr"] = config.lr * lr_factor(config.schedule, progress(step))
-            lr, hr = (torch.from_numpy(a).to(config.device) for a in sampler.batch(config.batch_size))
+            lr, hr = (to_device(torch.from_numpy(a), config.device) for a in sampler.batch(config.batch_size))
             loss = loss_fn(net(lr), hr)
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             optimizer.step()
-            losses.append(loss.item())
-            emit(Event("step", {"step": step + 1, "loss": losses[-1], "lr": optimizer.param_groups[0]["lr"]}))
+            losses.append(loss.detach())
+            data = {"step": step + 1, "lr": optimizer.param_groups[0]["lr"]}
+            if (step + 1) % LOSS_EVERY == 0:
+                data["loss"] = torch.stack(losses[-LOSS_EVERY:]).mean().item()
+            emit(Event("step", data))
         val_psnr, val_ssim = validate(net, val_pairs, config.scale, config.device) if val_pairs else (math.nan,) * 2
         is_best = not val_pairs or val_psnr > best["val_psnr"]
         if is_best:
@@ -181,7 +196,7 @@ def train(
             best = {"val_psnr": val_psnr, "val_ssim": val_ssim, "weights": weights, "epoch": epoch}
         row = {
             "epoch": epoch,
-            "train_loss": float(np.mean(losses)),
+            "train_loss": torch.stack(losses).mean().item(),
             "val_psnr": val_psnr,
             "val_ssim": val_ssim,
             "seconds": time.perf_counter() - started,

@@ -55,8 +55,8 @@ def test_a_few_steps_lower_the_loss_for_each_optimizer(optimizer, pairs):
     )
     events = []
     train(config, pairs, [], emit=collect(events))
-    losses = [e.data["loss"] for e in events if e.kind == "step"]
-    assert np.mean(losses[-10:]) < np.mean(losses[:10])
+    losses = [e.data["loss"] for e in events if e.kind == "step" and "loss" in e.data]  # every 10 steps
+    assert len(losses) == 4 and losses[-1] < losses[0]
 
 
 def test_events_come_in_order_with_validation_numbers(pairs):
@@ -151,14 +151,14 @@ def test_compare_optimizers_runs_end_to_end_on_tiny_data(hr_folder, tmp_path, ca
 def test_a_time_budget_ends_the_run_and_drives_the_schedule(pairs):
     train_pairs, val_pairs = split(pairs, 0.2, seed=0)
     config = TrainConfig(
-        arch="fsrcnn", scale=2, minutes=0.05, epochs=1, steps_per_epoch=10_000, batch_size=4, patch_size=10
+        arch="fsrcnn", scale=2, minutes=0.1, epochs=1, steps_per_epoch=10_000, batch_size=4, patch_size=10
     )
     assert config.total_steps is None
     events = []
     result = train(config, train_pairs, val_pairs, emit=collect(events))
     steps = [e.data for e in events if e.kind == "step"]
-    # far fewer than the 10,000 steps of the epoch: the 3 s budget ended it, then it validated once
-    assert 5 < len(steps) < 10_000 and [e.kind for e in events][-2:] == ["epoch", "end"]
+    # far fewer than the 10,000 steps of the epoch: the 6 s budget ended it, then it validated once
+    assert 3 <= len(steps) < 10_000 and [e.kind for e in events][-2:] == ["epoch", "end"]
     assert result["history"][0]["steps"] == len(steps) and result["best"]["epoch"] == 1
     # the cosine runs from the full rate down to (nearly) nothing over the budget
     assert steps[0]["lr"] > 0.99 * config.lr and steps[-1]["lr"] < 0.1 * config.lr
