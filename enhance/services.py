@@ -287,9 +287,10 @@ def _render_and_store(enhancement: Enhancement, saved: list) -> dict:
 
 
 def _update_if_running(enhancement: Enhancement, **fields) -> bool:
-    # The attempt number fences this run: once the reaper has re-queued the job and another worker has
-    # claimed it, a late write from a worker that lost its lease (stalled, not dead) matches no row.
-    running = Enhancement.objects.filter(pk=enhancement.pk, status=Status.RUNNING, attempts=enhancement.attempts)
+    # The claim's start time fences this run: once the reaper has re-queued the job (or a person has retried
+    # it) and another worker has claimed it, a late write from a worker that lost its lease (stalled, not
+    # dead) matches no row. (Not the attempt number: a retry starts counting again.)
+    running = Enhancement.objects.filter(pk=enhancement.pk, status=Status.RUNNING, started_at=enhancement.started_at)
     return bool(running.update(**fields))
 
 
