@@ -30,8 +30,8 @@ def grow(state: dict, scale: int, blocks: int, seed: int = 0) -> dict:
     from mlcore.archs import build
 
     width, old = body_shape(state)
-    if blocks <= old:
-        raise SystemExit(f"The weights already have {old} blocks; ask for more than that.")
+    if blocks < old:
+        raise SystemExit(f"The weights have {old} blocks; a grown network cannot have fewer ({blocks}).")
     torch.manual_seed(seed)  # the new blocks' first convolutions: PyTorch's default initialisation
     grown = build("edsr_lite", scale, {"width": width, "blocks": blocks}).state_dict()
     for key, value in state.items():

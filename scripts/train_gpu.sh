@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# The final weights in one call on a rented GPU (issue 3): the default network at ×2/×3/×4 and SRCNN at
-# ×2/×3/×4, six `manage.py train` runs side by side on the one GPU, each with the same time budget (--minutes:
+# The final weights in one call on a rented GPU (issue 3): the default network at ×2/×3/×4 and SRCNN,
+# several `manage.py train` runs side by side on the one GPU, each with the same time budget (--minutes:
 # the cosine schedule follows the elapsed time, so every run ends on time however the GPU is shared).
 #
 #   STAGE=first MINUTES=8 OUT=/tmp/out scripts/train_gpu.sh      (DEVICE=cpu MINUTES=0.2 for a dry run here)
 #   STAGE=polish MINUTES=3 OUT=/tmp/out scripts/train_gpu.sh     (after installing the first stage's weights)
+#   STAGE=close MINUTES=10 OUT=/tmp/out scripts/train_gpu.sh     (prepared, not run yet; see close below)
 #
 # Needs python3 with torch, numpy, pillow, safetensors, tqdm and matplotlib, and Django: from .whl/ when that
 # folder is there (the GPU image has no Django; srsite.settings_engine needs nothing else). The training images
@@ -46,16 +47,18 @@ train() {  # run name, then train's arguments; in the background
     --run-dir "$out/$name" --zoo-dir "$out/zoo" --install >"$out/$name.log" 2>&1 &
   pids+=($!)
 }
-edsr() {  # scale, base learning rate, then more of train's arguments
+edsr() {  # scale, base learning rate, then more of train's arguments (a later --arch-arg or --batch-size wins)
   local scale=$1 lr=$2
   shift 2
   # shellcheck disable=SC2086  # the body is several KEY=VALUE words
   train "edsr_lite_x$scale" edsr_lite --scale "$scale" --arch-arg ${EDSR_BODY[$scale]} --batch-size 32 \
     --patch-size $((scale == 2 ? 64 : 48)) --lr "$lr" --loss l1 --hint "$EDSR_HINT" "$@"
 }
-srcnn() {  # scale, base learning rate, patch side (LR pixels)
-  train "srcnn_x$1" srcnn --scale "$1" --batch-size 64 --patch-size "$3" --lr "$2" --loss mse \
-    --init-from "mlcore/weights/srcnn_x$1.safetensors" --hint "$SRCNN_HINT"
+srcnn() {  # scale, base learning rate, patch side (LR pixels), then more of train's arguments
+  local scale=$1 lr=$2 patch=$3
+  shift 3
+  train "srcnn_x$scale" srcnn --scale "$scale" --batch-size 64 --patch-size "$patch" --lr "$lr" --loss mse \
+    --init-from "mlcore/weights/srcnn_x$scale.safetensors" --hint "$SRCNN_HINT" "$@"
 }
 
 pids=()
@@ -71,6 +74,24 @@ polish() {  # a second, shorter cosine cycle from the installed weights (3 minut
   edsr 3 2e-4 --init-from mlcore/weights/edsr_lite_x3.safetensors
   edsr 4 1.5e-4 --init-from mlcore/weights/edsr_lite_x4.safetensors
   srcnn 3 1.5e-4 32
+}
+
+# The bodies `close` trains: deeper at ×3/×4 where the speed budget has room (docs/models.md, "Speed").
+declare -A CLOSE_BODY=([2]="width=32 blocks=6" [3]="width=48 blocks=8" [4]="width=64 blocks=9")
+close() {  # prepared for the next GPU call, not run yet (MINUTES=10): what the first two stages taught
+  # Four runs, not six, with bigger batches: the first stages' runs each went ~45-50 steps/s whatever their
+  # size, the mark of processes taking turns on one GPU with a host sync every step (now every 10).
+  local scale
+  for scale in 2 3 4; do  # from the shipped weights, deepened with identity blocks where the body grows
+    $PY scripts/grow_edsr.py "mlcore/weights/edsr_lite_x$scale.safetensors" "$out/start_x$scale.safetensors" \
+      --blocks "${CLOSE_BODY[$scale]##*=}"
+  done
+  # shellcheck disable=SC2086  # the body is several KEY=VALUE words
+  for scale in 2 3 4; do
+    edsr "$scale" $((scale == 2 ? 5 : 4))e-4 --arch-arg ${CLOSE_BODY[$scale]} --batch-size 64 \
+      --init-from "$out/start_x$scale.safetensors"
+  done
+  srcnn 3 2e-4 32 --batch-size 128
 }
 
 "${STAGE:-first}"
