@@ -1,9 +1,7 @@
-"""Writes: every change to an enhancement goes through these functions (pages and API alike)."""
+"""The job's side: queueing a task, running it under a lease, and rescuing jobs whose worker died."""
 
 import logging
-import uuid
 from datetime import timedelta
-from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -15,7 +13,6 @@ from PIL import Image
 import mlcore
 from enhance import rendering
 from enhance.models import Enhancement
-from enhance.validation import EnhancementError, check_job, check_upload
 
 logger = logging.getLogger(__name__)
 
@@ -31,162 +28,11 @@ class WorkerLost(Exception):
     """What the database queue's record of a task says when its worker died mid-job (lease expired)."""
 
 
-def _clean_filename(name: str | None) -> str:
-    # Keep what a person recognises, drop paths and control characters, fit the column.
-    base = PurePosixPath((name or "").replace("\\", "/")).name
-    base = "".join(ch for ch in base if ch.isprintable()).strip().lstrip(".") or "image"
-    suffix = PurePosixPath(base).suffix
-    stem = base[: len(base) - len(suffix)]
-    return stem[: 255 - len(suffix[:16])] + suffix[:16]
+def enqueue(enhancement_id: int) -> None:
+    """Hand the job to the queue once the current transaction commits."""
+    from enhance.tasks import enhancement_run_task  # tasks imports the services
 
-
-ORIGINAL_FIELDS = ("original_name", "original_bytes", "original_format", "original_width", "original_height")
-
-
-def _job_fields(*, width: int, height: int, scale, model: str, quality_check: bool) -> dict:
-    """Checked job settings as model fields (EnhancementError with SPEC words when refused)."""
-    scale, resolved, weights_hash = check_job(
-        width=width, height=height, scale=scale, model=model, quality_check=quality_check
-    )
-    return {
-        "scale": scale,
-        "model_requested": model or "default",
-        "model_resolved": resolved,
-        "weights_hash": weights_hash,
-        "quality_check": quality_check,
-    }
-
-
-@transaction.atomic
-def enhancement_create(
-    *,
-    owner,
-    upload,
-    batch: uuid.UUID | None = None,
-    scale=2,
-    model: str = "default",
-    quality_check: bool = False,
-    queue: bool = False,
-) -> Enhancement:
-    """Check and store an upload as a ``new`` enhancement, or ``queue`` it at once (the API's ``/upload_img``).
-
-    EnhancementError leaves no row and no file.
-    """
-    info = check_upload(upload)
-    enhancement = Enhancement(
-        owner=owner,
-        batch=batch or uuid.uuid4(),
-        original_name=_clean_filename(upload.name),
-        original_bytes=upload.size,
-        original_format=info.format,
-        original_width=info.width,
-        original_height=info.height,
-        **_job_fields(width=info.width, height=info.height, scale=scale, model=model, quality_check=quality_check),
-    )
-    enhancement.original.save("upload" + rendering.EXTENSIONS.get(info.format, ""), upload, save=False)
-    _save_or_drop_original(enhancement, (lambda: _set_queued(enhancement)) if queue else enhancement.save)
-    return enhancement
-
-
-def enhancement_queue(*, enhancement: Enhancement, scale, model: str, quality_check: bool) -> Enhancement:
-    """Set a ``new`` enhancement's scale and model and queue it."""
-    enhancement_queue_batch(enhancements=[enhancement], scale=scale, model=model, quality_check=quality_check)
-    return enhancement
-
-
-@transaction.atomic
-def enhancement_queue_batch(*, enhancements: list[Enhancement], scale, model: str, quality_check: bool) -> None:
-    """Queue ``new`` enhancements with the same settings: all of them, or none when one is refused."""
-    checked = []
-    for enhancement in enhancements:  # every check before any change
-        if enhancement.status != Status.NEW:
-            raise EnhancementError("This enhancement has already been queued.", status=409)
-        checked.append(
-            _job_fields(
-                width=enhancement.original_width,
-                height=enhancement.original_height,
-                scale=scale,
-                model=model,
-                quality_check=quality_check,
-            )
-        )
-    for enhancement, fields in zip(enhancements, checked, strict=True):
-        for name, value in fields.items():
-            setattr(enhancement, name, value)
-        _set_queued(enhancement)
-
-
-@transaction.atomic
-def enhancement_rerun(*, enhancement: Enhancement, scale, model: str, quality_check: bool) -> Enhancement:
-    """A new queued enhancement from the same original (its own copy of the file)."""
-    copy = Enhancement(
-        owner=enhancement.owner,
-        **{name: getattr(enhancement, name) for name in ORIGINAL_FIELDS},
-        **_job_fields(
-            width=enhancement.original_width,
-            height=enhancement.original_height,
-            scale=scale,
-            model=model,
-            quality_check=quality_check,
-        ),
-    )
-    with enhancement.original.open("rb") as source:
-        copy.original.save(PurePosixPath(enhancement.original.name).name, ContentFile(source.read()), save=False)
-    _save_or_drop_original(copy, lambda: _set_queued(copy))
-    return copy
-
-
-def _save_or_drop_original(enhancement: Enhancement, save) -> None:
-    # The file is stored before the row exists: a row that fails to save must not leave it behind.
-    try:
-        save()
-    except Exception:
-        enhancement.original.delete(save=False)
-        raise
-
-
-@transaction.atomic
-def enhancement_cancel(*, enhancement: Enhancement) -> Enhancement:
-    """Cancel a queued or running job; a running one stops at its next tile and keeps no file."""
-    updated = Enhancement.objects.filter(pk=enhancement.pk, status__in=Enhancement.ACTIVE).update(
-        status=Status.CANCELLED, finished_at=timezone.now(), lease_expires_at=None
-    )
-    if not updated:
-        raise EnhancementError("Only a queued or running enhancement can be cancelled.", status=409)
-    enhancement.refresh_from_db()
-    return enhancement
-
-
-@transaction.atomic
-def enhancement_retry(*, enhancement: Enhancement) -> Enhancement:
-    """Queue a failed or cancelled enhancement again with the same settings."""
-    if enhancement.status not in (Status.FAILED, Status.CANCELLED):
-        raise EnhancementError("Only a failed or cancelled enhancement can be tried again.", status=409)
-    enhancement.attempts = 0
-    _set_queued(enhancement)
-    return enhancement
-
-
-@transaction.atomic
-def enhancement_delete(*, enhancement: Enhancement) -> None:
-    """Delete the row and, once that is committed, every file (a running job stops at its next tile)."""
-    enhancement.delete()
-
-
-def _set_queued(enhancement: Enhancement) -> None:
-    enhancement.status = Status.QUEUED
-    enhancement.progress = 0
-    enhancement.error = ""
-    enhancement.queued_at = timezone.now()
-    enhancement.started_at = enhancement.finished_at = enhancement.lease_expires_at = None
-    enhancement.save()
-    _enqueue(enhancement.pk)
-
-
-def _enqueue(enhancement_id: int) -> None:
-    from enhance.tasks import enhancement_run_task  # tasks imports this module
-
-    def enqueue():
+    def send():
         try:
             result = enhancement_run_task.enqueue(enhancement_id)
         except Exception as exc:
@@ -200,7 +46,7 @@ def _enqueue(enhancement_id: int) -> None:
         Enhancement.objects.filter(pk=enhancement_id).update(task_id=str(result.id))
 
     # After commit, so a worker never looks for a row it cannot see yet.
-    transaction.on_commit(enqueue)
+    transaction.on_commit(send)
 
 
 def _lease_until():
@@ -316,7 +162,7 @@ def enhancement_reap_expired() -> dict[str, int]:
                     error="Worker lost (lease expired); re-queued.",
                 )
                 if reaped:
-                    _enqueue(enhancement_id)
+                    enqueue(enhancement_id)
                     counts["requeued"] += 1
             else:
                 reaped = same.update(
