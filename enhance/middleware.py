@@ -1,10 +1,12 @@
-"""SPEC §7: storage, database or queue unavailable gets a clear 503, never a bare 500 (the only 500 is a failed job)."""
+"""SPEC §7: a clear answer for requests refused while they are read, and a 503 (never a bare 500; the only
+500 is a failed job) when storage, database or queue is unavailable."""
 
 import logging
 
+from django.core.exceptions import TooManyFieldsSent, TooManyFilesSent
 from django.db import InterfaceError, OperationalError
 
-from enhance.api_errors import error_response
+from enhance.api_errors import bad_request, error_response
 
 logger = logging.getLogger(__name__)
 
@@ -48,3 +50,21 @@ class ServiceUnavailableMiddleware:
         response = error_response(request, 503, "Temporarily unavailable", UNAVAILABLE_MESSAGE)
         response["Retry-After"] = RETRY_AFTER_SECONDS
         return response
+
+
+class RequestReadMiddleware:
+    """Reads a POST's form fields and files before the CSRF check or a view does, so a request with more
+    files or fields than Django allows gets the site's 400 ("Too many files at once…") in DEBUG too: Django
+    answers those exceptions with its technical page there, and calls ``handler400`` only without DEBUG.
+    Other bodies (JSON) are not read here; reading a form first changes nothing for the CSRF check or DRF."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method == "POST":
+            try:
+                request.POST  # noqa: B018  (parses the form, files included)
+            except (TooManyFilesSent, TooManyFieldsSent) as exc:
+                return bad_request(request, exc)
+        return self.get_response(request)

@@ -147,7 +147,9 @@ def test_anonymous_upload_is_a_401_with_the_error_shape(client, make_upload):
     assert not Enhancement.objects.exists()
 
 
-def test_upload_of_more_files_than_allowed_is_a_json_400(api, make_upload, settings, media_files):
+@pytest.mark.parametrize("debug", [False, True])
+def test_upload_of_more_files_than_allowed_is_a_json_400(debug, api, make_upload, settings, media_files):
+    settings.DEBUG = debug
     settings.DATA_UPLOAD_MAX_NUMBER_FILES = 2
     files = [make_upload(f"{i}.png") for i in range(3)]
     response = api.post("/upload_img", {"image": files}, format="multipart")

@@ -281,7 +281,11 @@ def test_delete_asks_for_confirmation_then_removes_row_and_files(
     assert not Enhancement.objects.exists() and media_files() == []
 
 
-def test_upload_of_more_files_than_allowed_says_so_and_stores_nothing(signed_in, make_upload, media_files, settings):
+@pytest.mark.parametrize("debug", [False, True])  # DEBUG: what `make run` serves
+def test_upload_of_more_files_than_allowed_says_so_and_stores_nothing(
+    debug, signed_in, make_upload, media_files, settings
+):
+    settings.DEBUG = debug
     settings.DATA_UPLOAD_MAX_NUMBER_FILES = 3
     files = [make_upload(f"{i}.png") for i in range(4)]
     response = signed_in.post(reverse("enhance:upload"), {"images": files})
