@@ -95,7 +95,7 @@ def validate(net, pairs: list[Pair], scale: int, device: str) -> tuple[float, fl
     return float(np.mean([s[0] for s in scores])), float(np.mean([s[1] for s in scores]))
 
 
-def to_device(batch, device: str):
+def _to_device(batch, device: str):
     """A CPU batch on ``device``. To a GPU from pinned memory without waiting: the copy queues behind the
     steps still running there (a plain copy from pageable memory would wait for them to finish)."""
     if device.startswith("cuda"):
@@ -179,7 +179,7 @@ def train(
                 break  # the time budget is spent: validate this (short) epoch and stop
             for group in optimizer.param_groups:
                 group["lr"] = config.lr * lr_factor(config.schedule, progress(step))
-            lr, hr = (to_device(torch.from_numpy(a), config.device) for a in sampler.batch(config.batch_size))
+            lr, hr = (_to_device(torch.from_numpy(a), config.device) for a in sampler.batch(config.batch_size))
             loss = loss_fn(net(lr), hr)
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
