@@ -3,7 +3,8 @@
 
 import logging
 
-from django.core.exceptions import TooManyFieldsSent, TooManyFilesSent
+from django.conf import settings
+from django.core.exceptions import MiddlewareNotUsed, TooManyFieldsSent, TooManyFilesSent
 from django.db import InterfaceError, OperationalError
 
 from enhance.api_errors import bad_request, error_response
@@ -53,12 +54,15 @@ class ServiceUnavailableMiddleware:
 
 
 class RequestReadMiddleware:
-    """Reads a POST's form fields and files before the CSRF check or a view does, so a request with more
-    files or fields than Django allows gets the site's 400 ("Too many files at once…") in DEBUG too: Django
-    answers those exceptions with its technical page there, and calls ``handler400`` only without DEBUG.
-    Other bodies (JSON) are not read here; reading a form first changes nothing for the CSRF check or DRF."""
+    """DEBUG only (``make run``): Django answers a request with more files or form fields than it allows
+    with its technical page there, and calls ``handler400`` only without DEBUG. So in DEBUG this reads a
+    POST's form before the CSRF check or a view does and gives ``handler400``'s answer ("Too many files at
+    once…"). Other bodies (JSON) are not read; reading a form first changes nothing for the CSRF check or DRF.
+    Without DEBUG it is not in the chain: the form is read where it always was, after authentication."""
 
     def __init__(self, get_response):
+        if not settings.DEBUG:
+            raise MiddlewareNotUsed
         self.get_response = get_response
 
     def __call__(self, request):
