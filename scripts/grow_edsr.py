@@ -2,45 +2,40 @@
 
     .venv/bin/python scripts/grow_edsr.py IN.safetensors OUT.safetensors --blocks N
 
-The new residual blocks go after the trained ones, before the body's closing convolution; each starts
-as the identity (its second convolution is zero, as in SkipInit / "zero-γ" initialisation), so the grown
-network's output equals the original's and training only has to learn what the new blocks add. Then:
+IN is a zoo weights file with its model card beside it (``mlcore/weights/edsr_lite_x3.safetensors``). The new
+residual blocks go after the trained ones, before the body's closing convolution; each starts as the identity
+(its second convolution is zero, as in SkipInit / "zero-γ" initialisation), so the grown network's output
+equals the original's and training only has to learn what the new blocks add. Then:
 ``manage.py train edsr_lite --arch-arg width=W blocks=N --init-from OUT.safetensors ...``.
 """
 
 import argparse
-import re
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-BLOCK_KEY = re.compile(r"body\.(\d+)\.body\.")
 
 
-def body_shape(state: dict) -> tuple[int, int]:
-    """(width, blocks) of an edsr_lite state dict."""
-    blocks = 1 + max(int(m.group(1)) for k in state if (m := BLOCK_KEY.match(k)))
-    return state["head.weight"].shape[0], blocks
-
-
-def grow(state: dict, scale: int, blocks: int, seed: int = 0) -> dict:
-    """The state of an edsr_lite with ``blocks`` residual blocks that computes what ``state`` computes."""
+def grow(net, blocks: int, seed: int = 0):
+    """An edsr_lite with ``blocks`` residual blocks that computes what the edsr_lite ``net`` computes."""
     import torch
 
     from mlcore.archs import build
 
-    width, old = body_shape(state)
+    old = net.blocks
     if blocks < old:
         raise SystemExit(f"The weights have {old} blocks; a grown network cannot have fewer ({blocks}).")
     torch.manual_seed(seed)  # the new blocks' first convolutions: PyTorch's default initialisation
-    grown = build("edsr_lite", scale, {"width": width, "blocks": blocks}).state_dict()
-    for key, value in state.items():
+    deep = build("edsr_lite", net.scale, {"width": net.head.out_channels, "blocks": blocks})
+    state = deep.state_dict()
+    for key, value in net.state_dict().items():
         closing = key.startswith(f"body.{old}.")  # the body's last convolution moves to the end
-        grown[key.replace(f"body.{old}.", f"body.{blocks}.", 1) if closing else key] = value
+        state[key.replace(f"body.{old}.", f"body.{blocks}.", 1) if closing else key] = value
     for i in range(old, blocks):
-        grown[f"body.{i}.body.2.weight"].zero_()
-        grown[f"body.{i}.body.2.bias"].zero_()
-    return grown
+        state[f"body.{i}.body.2.weight"].zero_()
+        state[f"body.{i}.body.2.bias"].zero_()
+    deep.load_state_dict(state)
+    return deep
 
 
 def main() -> None:
@@ -48,17 +43,18 @@ def main() -> None:
     parser.add_argument("source", type=Path)
     parser.add_argument("target", type=Path)
     parser.add_argument("--blocks", type=int, required=True)
-    parser.add_argument("--scale", type=int, help="default: read from the model card beside the source")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
-    import json
+    from safetensors.torch import save_file
 
-    from safetensors.torch import load_file, save_file
+    from mlcore import checkpoints
 
-    scale = args.scale or json.loads(args.source.with_suffix(".json").read_text())["scale"]
-    grown = grow(load_file(args.source), scale, args.blocks)
-    save_file({k: v.contiguous() for k, v in grown.items()}, args.target)
-    print(f"{args.source} → {args.target}: {body_shape(grown)[1]} blocks, width {body_shape(grown)[0]}, ×{scale}")
+    net, card = checkpoints.load(args.source.with_suffix(".json"))
+    if card["arch"] != "edsr_lite":
+        raise SystemExit(f"{args.source} holds {card['arch']}, not edsr_lite.")
+    deep = grow(net, args.blocks)
+    save_file({k: v.contiguous() for k, v in deep.state_dict().items()}, args.target)
+    print(f"{args.source} → {args.target}: {deep.blocks} blocks, width {deep.head.out_channels}, ×{deep.scale}")
 
 
 if __name__ == "__main__":

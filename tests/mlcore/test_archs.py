@@ -70,14 +70,16 @@ def test_tiled_and_untiled_agree_for_luma_networks(arch, scale):
 def test_grown_edsr_lite_computes_what_the_trained_one_did(tmp_path):
     """scripts/grow_edsr.py: the added residual blocks start as the identity, so fine-tuning starts from
     the trained network's output; the added blocks can still learn (their first convolutions are not zero)."""
-    from safetensors.torch import load_file, save_file
+    from safetensors.torch import load_file
+
+    from mlcore import checkpoints
 
     torch.manual_seed(1)
     small = build("edsr_lite", 3, {"width": 8, "blocks": 2}).eval()
-    paths = [tmp_path / "small.safetensors", tmp_path / "deep.safetensors"]
-    save_file(small.state_dict(), paths[0])
+    card = {"name": "edsr_lite", "arch": "edsr_lite", "arch_args": {"width": 8, "blocks": 2}}
+    paths = [checkpoints.save(tmp_path, small, card)[0], tmp_path / "deep.safetensors"]
     subprocess.run(
-        [sys.executable, "scripts/grow_edsr.py", *paths, "--blocks", "4", "--scale", "3"],
+        [sys.executable, "scripts/grow_edsr.py", *paths, "--blocks", "4"],
         cwd=ROOT,
         check=True,
         capture_output=True,
