@@ -17,11 +17,12 @@ from mlcore.errors import (
 )
 from mlcore.imaging import downscale, prepare
 from mlcore.metrics import psnr, ssim
-from mlcore.restoration import RESTORE_MODES
+from mlcore.restoration import JPEG_QUALITY_THRESHOLD, RESTORE_MODES
 
 __all__ = [
     "ANIMATED_MESSAGE",
     "INVALID_IMAGE_MESSAGE",
+    "JPEG_QUALITY_THRESHOLD",
     "RESTORE_MODES",
     "SCALES",
     "SCALE_MESSAGE",

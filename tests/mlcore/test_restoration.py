@@ -1,8 +1,6 @@
 """Choosing the clean or the restoring model from the image itself: JPEG quality and noise."""
 
 import io
-import json
-import shutil
 
 import numpy as np
 import pytest
@@ -30,23 +28,6 @@ def test_noise_estimate_separates_noisy_from_smooth():
     noisy = np.clip(clean + np.random.default_rng(0).normal(0, 10, clean.shape), 0, 255).astype(np.uint8)
     assert noise_sigma(clean) < 2 < 8 < noise_sigma(noisy) < 16
     assert noise_sigma(clean[:5, :5]) == 0.0
-
-
-@pytest.fixture
-def restoring_zoo(tmp_path, monkeypatch):
-    """The shipped zoo plus a 'restoring' model (a copy of the clean ×2 weights under another name)."""
-    weights = tmp_path / "weights"
-    shutil.copytree(zoo.WEIGHTS_DIR, weights)
-    card = json.loads((weights / "espcn_x2.json").read_text())
-    card["name"] = "espcn_restore"
-    card["weights"] = "espcn_restore_x2.safetensors"
-    shutil.copy(weights / "espcn_x2.safetensors", weights / "espcn_restore_x2.safetensors")
-    (weights / "espcn_restore_x2.json").write_text(json.dumps(card))
-    zoo_json = json.loads((weights / "zoo.json").read_text())
-    zoo_json["restoring"] = {"2": "espcn_restore"}
-    (weights / "zoo.json").write_text(json.dumps(zoo_json))
-    monkeypatch.setattr(zoo, "WEIGHTS_DIR", weights)
-    return weights
 
 
 def test_auto_restores_a_compressed_jpeg_but_not_a_png_or_a_fine_jpeg(restoring_zoo):
