@@ -5,11 +5,11 @@ from pathlib import PurePosixPath
 
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
 
 from enhance import rendering
+from enhance.jobs.states import JOB_OPTIONS, transition
 from enhance.models import Enhancement
-from enhance.services.jobs import enqueue
+from enhance.tasks import enqueue
 from enhance.validation import EnhancementError, check_job, check_upload
 
 Status = Enhancement.Status
@@ -132,10 +132,7 @@ def _save_or_drop_original(enhancement: Enhancement, save) -> None:
 @transaction.atomic
 def enhancement_cancel(*, enhancement: Enhancement) -> Enhancement:
     """Cancel a queued or running job; a running one stops at its next tile and keeps no file."""
-    updated = Enhancement.objects.filter(pk=enhancement.pk, status__in=Enhancement.ACTIVE).update(
-        status=Status.CANCELLED, finished_at=timezone.now(), lease_expires_at=None
-    )
-    if not updated:
+    if not transition("cancel", pk=enhancement.pk):
         raise EnhancementError("Only a queued or running enhancement can be cancelled.", status=409)
     enhancement.refresh_from_db()
     return enhancement
@@ -146,7 +143,6 @@ def enhancement_retry(*, enhancement: Enhancement) -> Enhancement:
     """Queue a failed or cancelled enhancement again with the same settings."""
     if enhancement.status not in (Status.FAILED, Status.CANCELLED):
         raise EnhancementError("Only a failed or cancelled enhancement can be tried again.", status=409)
-    enhancement.attempts = 0
     _set_queued(enhancement)
     return enhancement
 
@@ -158,10 +154,11 @@ def enhancement_delete(*, enhancement: Enhancement) -> None:
 
 
 def _set_queued(enhancement: Enhancement) -> None:
-    enhancement.status = Status.QUEUED
-    enhancement.progress = 0
-    enhancement.error = ""
-    enhancement.queued_at = timezone.now()
-    enhancement.started_at = enhancement.finished_at = enhancement.lease_expires_at = None
-    enhancement.save()
+    """Queue a stored row with its (checked) job options; a row that is no longer queueable is a 409."""
+    if enhancement.pk is None:
+        enhancement.save()  # stored as a draft first: the transition below is what queues it
+    options = {name: getattr(enhancement, name) for name in JOB_OPTIONS}
+    if not transition("queue", pk=enhancement.pk, **options):
+        raise EnhancementError("This enhancement has already been queued.", status=409)
+    enhancement.refresh_from_db()
     enqueue(enhancement.pk)
