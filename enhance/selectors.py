@@ -15,7 +15,7 @@ from enhance.models import Enhancement
 
 def enhancement_list_for_user(*, user) -> QuerySet[Enhancement]:
     """The user's enhancements, newest first."""
-    return Enhancement.objects.filter(owner_id=user.pk).order_by("-created_at", "-id")
+    return Enhancement.objects.filter(owner_id=user.pk).select_related("upload").order_by("-created_at", "-id")
 
 
 def enhancement_get_for_user(*, user, enhancement_id) -> Enhancement:

@@ -3,12 +3,11 @@
 import uuid
 from pathlib import PurePosixPath
 
-from django.core.files.base import ContentFile
 from django.db import transaction
 
 from enhance import rendering
 from enhance.jobs.states import JOB_OPTIONS, transition
-from enhance.models import Enhancement
+from enhance.models import Batch, Enhancement, Upload
 from enhance.tasks import enqueue
 from enhance.validation import EnhancementError, check_job, check_upload
 
@@ -22,9 +21,6 @@ def _clean_filename(name: str | None) -> str:
     suffix = PurePosixPath(base).suffix
     stem = base[: len(base) - len(suffix)]
     return stem[: 255 - len(suffix[:16])] + suffix[:16]
-
-
-ORIGINAL_FIELDS = ("original_name", "original_bytes", "original_format", "original_width", "original_height")
 
 
 def _job_fields(*, width: int, height: int, scale, model: str, quality_check: bool) -> dict:
@@ -57,18 +53,27 @@ def enhancement_create(
     EnhancementError leaves no row and no file.
     """
     info = check_upload(upload)
-    enhancement = Enhancement(
+    options = _job_fields(width=info.width, height=info.height, scale=scale, model=model, quality_check=quality_check)
+    batch_row, _ = Batch.objects.get_or_create(id=batch or uuid.uuid4(), owner=owner)
+    original = Upload(
         owner=owner,
-        batch=batch or uuid.uuid4(),
-        original_name=_clean_filename(upload.name),
-        original_bytes=upload.size,
-        original_format=info.format,
-        original_width=info.width,
-        original_height=info.height,
-        **_job_fields(width=info.width, height=info.height, scale=scale, model=model, quality_check=quality_check),
+        name=_clean_filename(upload.name),
+        bytes=upload.size,
+        format=info.format,
+        width=info.width,
+        height=info.height,
     )
-    enhancement.original.save("upload" + rendering.EXTENSIONS.get(info.format, ""), upload, save=False)
-    _save_or_drop_original(enhancement, (lambda: _set_queued(enhancement)) if queue else enhancement.save)
+    original.file.save("upload" + rendering.EXTENSIONS.get(info.format, ""), upload, save=False)
+    try:  # the file is stored before the rows exist: rows that fail to save must not leave it behind
+        original.save()
+        enhancement = Enhancement(owner=owner, batch=batch_row, upload=original, **options)
+        if queue:
+            _set_queued(enhancement)
+        else:
+            enhancement.save()
+    except Exception:
+        original.file.delete(save=False)
+        raise
     return enhancement
 
 
@@ -102,10 +107,11 @@ def enhancement_queue_batch(*, enhancements: list[Enhancement], scale, model: st
 
 @transaction.atomic
 def enhancement_rerun(*, enhancement: Enhancement, scale, model: str, quality_check: bool) -> Enhancement:
-    """A new queued enhancement from the same original (its own copy of the file)."""
-    copy = Enhancement(
+    """A new queued enhancement of the same upload (its file is shared, not copied), in a batch of its own."""
+    again = Enhancement(
         owner=enhancement.owner,
-        **{name: getattr(enhancement, name) for name in ORIGINAL_FIELDS},
+        batch=Batch.objects.create(owner=enhancement.owner),
+        upload=enhancement.upload,
         **_job_fields(
             width=enhancement.original_width,
             height=enhancement.original_height,
@@ -114,19 +120,8 @@ def enhancement_rerun(*, enhancement: Enhancement, scale, model: str, quality_ch
             quality_check=quality_check,
         ),
     )
-    with enhancement.original.open("rb") as source:
-        copy.original.save(PurePosixPath(enhancement.original.name).name, ContentFile(source.read()), save=False)
-    _save_or_drop_original(copy, lambda: _set_queued(copy))
-    return copy
-
-
-def _save_or_drop_original(enhancement: Enhancement, save) -> None:
-    # The file is stored before the row exists: a row that fails to save must not leave it behind.
-    try:
-        save()
-    except Exception:
-        enhancement.original.delete(save=False)
-        raise
+    _set_queued(again)
+    return again
 
 
 @transaction.atomic
@@ -149,7 +144,8 @@ def enhancement_retry(*, enhancement: Enhancement) -> Enhancement:
 
 @transaction.atomic
 def enhancement_delete(*, enhancement: Enhancement) -> None:
-    """Delete the row and, once that is committed, every file (a running job stops at its next tile)."""
+    """Delete the row and, once that is committed, its files; the upload goes with its last enhancement (a
+    running job stops at its next tile)."""
     enhancement.delete()
 
 
