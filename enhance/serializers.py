@@ -30,6 +30,13 @@ class JobOptionsSerializer(serializers.Serializer):
         help_text="Treat the upload as ground truth: downscale, restore, and report PSNR/SSIM against it.",
         error_messages={"invalid": "quality_check must be true or false."},
     )
+    restore = serializers.ChoiceField(
+        choices=Enhancement.RESTORE_CHOICES,
+        default="auto",
+        help_text="For `default`: `auto` uses the photo model when the upload is a compressed JPEG or noisy, "
+        "`off` never, `strong` always.",
+        error_messages={"invalid_choice": validation.RESTORE_MESSAGE, "null": validation.RESTORE_MESSAGE},
+    )
 
 
 class UploadSerializer(JobOptionsSerializer):
@@ -90,6 +97,7 @@ class EnhancementSerializer(UrlsMixin, QueuePositionMixin, serializers.ModelSeri
     original_width = serializers.IntegerField(source="upload.width", read_only=True)
     original_height = serializers.IntegerField(source="upload.height", read_only=True)
     original_bytes = serializers.IntegerField(source="upload.bytes", read_only=True)
+    model_note = serializers.CharField(read_only=True, help_text="Why `default` became this model, in plain words.")
 
     class Meta:
         model = Enhancement
@@ -109,6 +117,11 @@ class EnhancementSerializer(UrlsMixin, QueuePositionMixin, serializers.ModelSeri
             "model_resolved",
             "weights_hash",
             "quality_check",
+            "restore",
+            "restoring",
+            "jpeg_quality",
+            "noise_sigma",
+            "model_note",
             "result_width",
             "result_height",
             "device",

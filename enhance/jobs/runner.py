@@ -48,10 +48,9 @@ def _render_and_store(enhancement: Enhancement, saved: list[str]) -> dict:
     """Run the engine, store result and thumbnail; returns the fields the finished row gets."""
     fence = enhancement.started_at
     device = engine.prepare()
-    model, weights_hash = engine.resolve(enhancement)
-    transition(
-        "heartbeat", pk=enhancement.pk, fence=fence, device=device, model_resolved=model, weights_hash=weights_hash
-    )
+
+    def on_choice(choice: dict) -> None:
+        transition("heartbeat", pk=enhancement.pk, fence=fence, device=device, **choice)
 
     def on_progress(done: int, total: int) -> None:
         # Heartbeat and cancel check in one query: no row left running for this run means stop.
@@ -59,7 +58,7 @@ def _render_and_store(enhancement: Enhancement, saved: list[str]) -> dict:
         if not transition("heartbeat", pk=enhancement.pk, fence=fence, progress=percent):
             raise JobAborted
 
-    result, metrics = engine.render(enhancement, model=model, device=device, on_progress=on_progress)
+    result, metrics = engine.render(enhancement, device=device, on_choice=on_choice, on_progress=on_progress)
     enhancement.result.save("result.png", ContentFile(rendering.encode(result)), save=False)
     saved.append(enhancement.result.name)
     enhancement.thumbnail.save("thumb.webp", ContentFile(rendering.thumbnail(result)), save=False)

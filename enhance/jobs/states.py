@@ -15,7 +15,9 @@ from django.utils import timezone
 from enhance.models import Enhancement
 
 Status = Enhancement.Status
-JOB_OPTIONS = ("scale", "model_requested", "model_resolved", "weights_hash", "quality_check")
+JOB_OPTIONS = ("scale", "model_requested", "model_resolved", "weights_hash", "quality_check", "restore")
+# What the worker finds out before the engine runs: where, which model, and why that one.
+CHOICE = ("device", "model_resolved", "weights_hash", "restoring", "jpeg_quality", "noise_sigma")
 RESULT = ("result", "thumbnail", "result_width", "result_height", "psnr_model", "ssim_model")
 METRICS = ("psnr_bicubic", "ssim_bicubic")
 
@@ -59,7 +61,7 @@ TRANSITIONS = {
     "heartbeat": Transition(
         frozenset({Status.RUNNING}),
         Status.RUNNING,
-        sets=("progress", "device", "model_resolved", "weights_hash"),
+        sets=("progress", *CHOICE),
         stamps=("heartbeat_at",),
         lease=True,
     ),

@@ -23,10 +23,10 @@ def _clean_filename(name: str | None) -> str:
     return stem[: 255 - len(suffix[:16])] + suffix[:16]
 
 
-def _job_fields(*, width: int, height: int, scale, model: str, quality_check: bool) -> dict:
+def _job_fields(*, width: int, height: int, scale, model: str, quality_check: bool, restore: str = "auto") -> dict:
     """Checked job settings as model fields (EnhancementError with SPEC words when refused)."""
     scale, resolved, weights_hash = check_job(
-        width=width, height=height, scale=scale, model=model, quality_check=quality_check
+        width=width, height=height, scale=scale, model=model, quality_check=quality_check, restore=restore
     )
     return {
         "scale": scale,
@@ -34,6 +34,7 @@ def _job_fields(*, width: int, height: int, scale, model: str, quality_check: bo
         "model_resolved": resolved,
         "weights_hash": weights_hash,
         "quality_check": quality_check,
+        "restore": restore,
     }
 
 
@@ -46,6 +47,7 @@ def enhancement_create(
     scale=2,
     model: str = "default",
     quality_check: bool = False,
+    restore: str = "auto",
     queue: bool = False,
 ) -> Enhancement:
     """Check and store an upload as a ``new`` enhancement, or ``queue`` it at once (the API's ``/upload_img``).
@@ -53,7 +55,9 @@ def enhancement_create(
     EnhancementError leaves no row and no file.
     """
     info = check_upload(upload)
-    options = _job_fields(width=info.width, height=info.height, scale=scale, model=model, quality_check=quality_check)
+    options = _job_fields(
+        width=info.width, height=info.height, scale=scale, model=model, quality_check=quality_check, restore=restore
+    )
     batch_row, _ = Batch.objects.get_or_create(id=batch or uuid.uuid4(), owner=owner)
     original = Upload(
         owner=owner,
@@ -77,14 +81,20 @@ def enhancement_create(
     return enhancement
 
 
-def enhancement_queue(*, enhancement: Enhancement, scale, model: str, quality_check: bool) -> Enhancement:
+def enhancement_queue(
+    *, enhancement: Enhancement, scale, model: str, quality_check: bool, restore: str = "auto"
+) -> Enhancement:
     """Set a ``new`` enhancement's scale and model and queue it."""
-    enhancement_queue_batch(enhancements=[enhancement], scale=scale, model=model, quality_check=quality_check)
+    enhancement_queue_batch(
+        enhancements=[enhancement], scale=scale, model=model, quality_check=quality_check, restore=restore
+    )
     return enhancement
 
 
 @transaction.atomic
-def enhancement_queue_batch(*, enhancements: list[Enhancement], scale, model: str, quality_check: bool) -> None:
+def enhancement_queue_batch(
+    *, enhancements: list[Enhancement], scale, model: str, quality_check: bool, restore: str = "auto"
+) -> None:
     """Queue ``new`` enhancements with the same settings: all of them, or none when one is refused."""
     checked = []
     for enhancement in enhancements:  # every check before any change
@@ -97,6 +107,7 @@ def enhancement_queue_batch(*, enhancements: list[Enhancement], scale, model: st
                 scale=scale,
                 model=model,
                 quality_check=quality_check,
+                restore=restore,
             )
         )
     for enhancement, fields in zip(enhancements, checked, strict=True):
@@ -106,7 +117,9 @@ def enhancement_queue_batch(*, enhancements: list[Enhancement], scale, model: st
 
 
 @transaction.atomic
-def enhancement_rerun(*, enhancement: Enhancement, scale, model: str, quality_check: bool) -> Enhancement:
+def enhancement_rerun(
+    *, enhancement: Enhancement, scale, model: str, quality_check: bool, restore: str = "auto"
+) -> Enhancement:
     """A new queued enhancement of the same upload (its file is shared, not copied), in a batch of its own."""
     again = Enhancement(
         owner=enhancement.owner,
@@ -118,6 +131,7 @@ def enhancement_rerun(*, enhancement: Enhancement, scale, model: str, quality_ch
             scale=scale,
             model=model,
             quality_check=quality_check,
+            restore=restore,
         ),
     )
     _set_queued(again)

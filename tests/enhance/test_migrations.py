@@ -8,7 +8,7 @@ from django.core.files.storage import default_storage
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-BEFORE, AFTER = [("enhance", "0001_initial")], [("enhance", "0002_upload_batch")]
+BEFORE, AFTER = [("enhance", "0002_restore")], [("enhance", "0003_upload_batch")]
 
 
 def migrate(targets):

@@ -44,7 +44,7 @@ def _owner(related_name: str):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("enhance", "0001_initial"),
+        ("enhance", "0002_restore"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
