@@ -14,12 +14,15 @@ logger = logging.getLogger(__name__)
 
 
 @task(takes_context=True)
-def enhancement_run_task(context, enhancement_id: int) -> None:
+def enhancement_run_task(context, enhancement_id: int | None = None) -> None:
+    """Run the next queued job by the fair rule (``enhance.jobs.fair``), whichever job this task was sent
+    for: one task per queued job, any task runs any job. (Tasks queued before that rule name their job;
+    the name is ignored the same way.)"""
     # A long-lived worker (RQ's runs jobs in its own process) drops a connection the database closed.
     close_old_connections()
     # A live worker also rescues jobs whose worker died, before taking on its own.
     reap_and_requeue()
-    runner.run(enhancement_id=enhancement_id, task_id=str(context.task_result.id))
+    runner.run_next(task_id=str(context.task_result.id))
 
 
 def reap_and_requeue() -> dict[str, int]:
@@ -36,7 +39,7 @@ def enqueue(enhancement_id: int) -> None:
 
     def send():
         try:
-            result = enhancement_run_task.enqueue(enhancement_id)
+            result = enhancement_run_task.enqueue()
         except Exception as exc:
             # The queue is down (Redis unreachable, …): a row left "queued" with no task would wait forever
             # (the reaper only sees running jobs). Failed, it keeps its original and can be tried again.

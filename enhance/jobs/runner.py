@@ -11,7 +11,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from enhance import rendering
-from enhance.jobs import engine
+from enhance.jobs import engine, fair
 from enhance.jobs.backends import WorkerLost
 from enhance.jobs.states import transition
 from enhance.models import Enhancement
@@ -24,11 +24,25 @@ class JobAborted(Exception):
     """The job's row is no longer this run's to write (cancelled, deleted, or claimed again)."""
 
 
-def run(*, enhancement_id: int, task_id: str = "") -> None:
-    """Claim job ``enhancement_id`` if it is still queued, and run it to the end."""
+CLAIM_TRIES = 10  # another worker may take the job this one chose first; then the next is tried
+
+
+def run_next(*, task_id: str = "") -> int | None:
+    """Claim the job the fair order puts first and run it; its id, or None when nothing is queued."""
+    for _ in range(CLAIM_TRIES):
+        enhancement_id = fair.queued_in_fair_order().values_list("pk", flat=True).first()
+        if enhancement_id is None:
+            return None
+        if run(enhancement_id=enhancement_id, task_id=task_id):
+            return enhancement_id
+    return None
+
+
+def run(*, enhancement_id: int, task_id: str = "") -> bool:
+    """Claim job ``enhancement_id`` if it is still queued, and run it to the end; False when not claimed."""
     claimed_at = timezone.now()
     if not transition("claim", pk=enhancement_id, now=claimed_at, task_id=task_id):
-        return  # cancelled, deleted, or taken by another worker
+        return False  # cancelled, deleted, or taken by another worker
     enhancement = Enhancement.objects.get(pk=enhancement_id)
     saved: list[str] = []
     try:
@@ -42,6 +56,7 @@ def run(*, enhancement_id: int, task_id: str = "") -> None:
         logger.exception("Enhancement %s failed", enhancement_id)
         _delete_files(saved)
         transition("fail", pk=enhancement_id, fence=claimed_at, error=f"{type(exc).__name__}: {exc}")
+    return True
 
 
 def _render_and_store(enhancement: Enhancement, saved: list[str]) -> dict:
