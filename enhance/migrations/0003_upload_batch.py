@@ -86,6 +86,19 @@ class Migration(migrations.Migration):
                 null=True, on_delete=django.db.models.deletion.CASCADE, related_name="enhancements", to="enhance.batch"
             ),
         ),
+        # Nullable before they go, so that undoing this migration can add them back to existing rows
+        # (then fill them, then make them required again).
+        *(
+            migrations.AlterField(model_name="enhancement", name=name, field=field)
+            for name, field in [
+                ("original", models.FileField(null=True, upload_to=enhance.models.original_upload_to)),
+                ("original_name", models.CharField(max_length=255, null=True)),
+                ("original_bytes", models.PositiveBigIntegerField(null=True)),
+                ("original_format", models.CharField(max_length=16, null=True)),
+                ("original_width", models.PositiveIntegerField(null=True)),
+                ("original_height", models.PositiveIntegerField(null=True)),
+            ]
+        ),
         migrations.RunPython(split_originals, join_originals),
         migrations.RemoveField(model_name="enhancement", name="batch"),
         migrations.RenameField(model_name="enhancement", old_name="batch_row", new_name="batch"),

@@ -56,3 +56,20 @@ def test_every_row_and_file_is_kept_with_one_upload_per_original(media_files):
     assert {(b.id, b.owner_id) for b in Batch.objects.all()} == {(together, alice.pk), (alone, bob.pk)}
     assert media_files() == files_before  # no file moved, copied or lost
     migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())  # as the other tests expect it
+
+
+@pytest.mark.django_db(transaction=True)
+def test_undoing_it_puts_each_original_back_on_its_row(make_enhancement, media_files):
+    enhancement = make_enhancement()
+    files_before = media_files()
+    old = migrate(BEFORE)
+    row = old.get_model("enhance", "Enhancement").objects.get(pk=enhancement.pk)
+    assert (row.original.name, row.original_name, row.original_width, row.original_bytes, row.batch) == (
+        enhancement.original.name,
+        enhancement.original_name,
+        enhancement.original_width,
+        enhancement.original_bytes,
+        enhancement.batch_id,
+    )
+    assert media_files() == files_before
+    migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
