@@ -121,7 +121,6 @@ class DisplayView(APIView):
         query = s.DisplayQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         enhancement = self.enhancement(query.validated_data.get("id"))
-        enhancement = services.enhancement_reap_if_stale(enhancement=enhancement)
         if enhancement.is_active:
             return Response(s.EnhancementProgressSerializer(enhancement).data, status=status.HTTP_202_ACCEPTED)
         if enhancement.status == Status.FAILED:
@@ -169,8 +168,7 @@ class EnhancementViewSet(
         return selectors.enhancement_list_for_user(user=self.request.user)
 
     def get_object(self) -> Enhancement:
-        enhancement = selectors.enhancement_get_for_user(user=self.request.user, enhancement_id=self.kwargs["pk"])
-        return services.enhancement_reap_if_stale(enhancement=enhancement)
+        return selectors.enhancement_get_for_user(user=self.request.user, enhancement_id=self.kwargs["pk"])
 
     @extend_schema(responses={200: s.EnhancementSerializer(many=True), **errors(404)})
     def list(self, request, *args, **kwargs):

@@ -10,12 +10,13 @@ from PIL import Image
 
 import mlcore
 from enhance import rendering
+from enhance.jobs import fair
 from enhance.models import Enhancement
 
 
 def enhancement_list_for_user(*, user) -> QuerySet[Enhancement]:
     """The user's enhancements, newest first."""
-    return Enhancement.objects.filter(owner_id=user.pk).order_by("-created_at", "-id")
+    return Enhancement.objects.filter(owner_id=user.pk).select_related("upload").order_by("-created_at", "-id")
 
 
 def enhancement_get_for_user(*, user, enhancement_id) -> Enhancement:
@@ -32,11 +33,11 @@ def enhancement_batch_for_user(*, user, batch: uuid.UUID) -> QuerySet[Enhancemen
 
 
 def enhancement_queue_position(*, enhancement: Enhancement) -> int | None:
-    """1 for the next job a worker takes; None unless the enhancement is queued."""
+    """1 for the next job a worker takes (by the fair rule: round-robin by user); None unless queued."""
     if enhancement.status != Enhancement.Status.QUEUED:
         return None
-    ahead = Enhancement.objects.filter(status=Enhancement.Status.QUEUED, queued_at__lt=enhancement.queued_at)
-    return ahead.count() + 1
+    before = fair.jobs_before(enhancement)
+    return None if before is None else before + 1
 
 
 def enhancement_models(*, scale: int | None = None) -> list[dict]:

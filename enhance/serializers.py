@@ -92,6 +92,11 @@ class EnhancementSerializer(UrlsMixin, QueuePositionMixin, serializers.ModelSeri
     model = serializers.CharField(source="model_requested", read_only=True)
     message = serializers.SerializerMethodField(help_text="What to tell a person when it failed or was cancelled.")
     processing_seconds = serializers.FloatField(read_only=True, allow_null=True)
+    original_name = serializers.CharField(source="upload.name", read_only=True)
+    original_format = serializers.CharField(source="upload.format", read_only=True)
+    original_width = serializers.IntegerField(source="upload.width", read_only=True)
+    original_height = serializers.IntegerField(source="upload.height", read_only=True)
+    original_bytes = serializers.IntegerField(source="upload.bytes", read_only=True)
     model_note = serializers.CharField(read_only=True, help_text="Why `default` became this model, in plain words.")
 
     class Meta:

@@ -83,7 +83,7 @@ def detail(request, pk):
 @require_GET
 def status(request, pk):
     """The live state the result page polls."""
-    enhancement = services.enhancement_reap_if_stale(enhancement=own_enhancement(request, pk))
+    enhancement = own_enhancement(request, pk)
     return JsonResponse(
         {
             "id": enhancement.pk,

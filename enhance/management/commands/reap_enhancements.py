@@ -4,7 +4,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from enhance.services import enhancement_reap_expired
+from enhance.tasks import reap_and_requeue
 
 
 class Command(BaseCommand):
@@ -15,7 +15,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, every: float = 0, **options):
         while True:
-            counts = enhancement_reap_expired()
+            counts = reap_and_requeue()
             if counts["requeued"] or counts["failed"] or not every:
                 self.stdout.write(f"re-queued {counts['requeued']}, failed {counts['failed']}")
             if not every:
