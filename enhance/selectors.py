@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from PIL import Image
 
 import mlcore
-from enhance import rendering
+from enhance import messages, rendering
 from enhance.models import Enhancement
 
 
@@ -43,7 +43,7 @@ def enhancement_models(*, scale: int | None = None) -> list[dict]:
     """The zoo for choosing a model: ``default`` first, then each model for ``scale`` with its hint."""
     zoo = mlcore.list_models()
     defaults = {int(k): v for k, v in zoo["default"].items()}
-    choices = [{"name": "default", "hint": "The best model shipped for the scale.", "default_for": defaults}]
+    choices = [{"name": "default", "hint": messages.DEFAULT_MODEL_HINT, "default_for": defaults}]
     for entry in zoo["models"]:
         if scale is None or scale in entry["scales"]:
             choices.append({"name": entry["name"], "hint": entry.get("hint", ""), "scales": entry["scales"]})

@@ -8,23 +8,25 @@ Importing ``mlcore`` is cheap: torch is imported only when a model runs.
 """
 
 from mlcore.errors import (
-    ANIMATED_MESSAGE,
-    INVALID_IMAGE_MESSAGE,
-    SCALE_MESSAGE,
     SCALES,
+    AnimatedImageError,
     ImageError,
     ModelError,
+    ScaleError,
+    UndecodableImageError,
+    UnknownModelError,
 )
 from mlcore.imaging import downscale, prepare
 from mlcore.metrics import psnr, ssim
 
 __all__ = [
-    "ANIMATED_MESSAGE",
-    "INVALID_IMAGE_MESSAGE",
     "SCALES",
-    "SCALE_MESSAGE",
+    "AnimatedImageError",
     "ImageError",
     "ModelError",
+    "ScaleError",
+    "UndecodableImageError",
+    "UnknownModelError",
     "downscale",
     "list_models",
     "prepare",

@@ -7,10 +7,11 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from enhance import rendering
+from enhance import messages, rendering
+from enhance.job_options import check_job, parse_model
 from enhance.models import Enhancement
 from enhance.services.jobs import enqueue
-from enhance.validation import EnhancementError, check_job, check_upload
+from enhance.validation import EnhancementError, check_upload
 
 Status = Enhancement.Status
 
@@ -28,13 +29,13 @@ ORIGINAL_FIELDS = ("original_name", "original_bytes", "original_format", "origin
 
 
 def _job_fields(*, width: int, height: int, scale, model: str, quality_check: bool) -> dict:
-    """Checked job settings as model fields (EnhancementError with SPEC words when refused)."""
+    """Checked job settings as model fields (EnhancementError with the refusal's words)."""
     scale, resolved, weights_hash = check_job(
         width=width, height=height, scale=scale, model=model, quality_check=quality_check
     )
     return {
         "scale": scale,
-        "model_requested": model or "default",
+        "model_requested": parse_model(model),
         "model_resolved": resolved,
         "weights_hash": weights_hash,
         "quality_check": quality_check,
@@ -84,7 +85,7 @@ def enhancement_queue_batch(*, enhancements: list[Enhancement], scale, model: st
     checked = []
     for enhancement in enhancements:  # every check before any change
         if enhancement.status != Status.NEW:
-            raise EnhancementError("This enhancement has already been queued.", status=409)
+            raise EnhancementError(messages.ALREADY_QUEUED, status=409)
         checked.append(
             _job_fields(
                 width=enhancement.original_width,
@@ -136,7 +137,7 @@ def enhancement_cancel(*, enhancement: Enhancement) -> Enhancement:
         status=Status.CANCELLED, finished_at=timezone.now(), lease_expires_at=None
     )
     if not updated:
-        raise EnhancementError("Only a queued or running enhancement can be cancelled.", status=409)
+        raise EnhancementError(messages.CANCEL_NEEDS_ACTIVE, status=409)
     enhancement.refresh_from_db()
     return enhancement
 
@@ -145,7 +146,7 @@ def enhancement_cancel(*, enhancement: Enhancement) -> Enhancement:
 def enhancement_retry(*, enhancement: Enhancement) -> Enhancement:
     """Queue a failed or cancelled enhancement again with the same settings."""
     if enhancement.status not in (Status.FAILED, Status.CANCELLED):
-        raise EnhancementError("Only a failed or cancelled enhancement can be tried again.", status=409)
+        raise EnhancementError(messages.RETRY_NEEDS_ENDED, status=409)
     enhancement.attempts = 0
     _set_queued(enhancement)
     return enhancement

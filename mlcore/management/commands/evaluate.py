@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from mlcore import zoo
-from mlcore.errors import SCALES, ModelError
+from mlcore.errors import SCALES, ModelError, ScaleError
 from mlcore.evaluation import dataset_images, evaluate_images, summarise, warm_up
 
 DEFAULT_DATA_ROOT = Path(settings.BASE_DIR).parent / "shared" / "datasets"
@@ -40,7 +40,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         for scale in options["scales"]:
             if scale not in SCALES:
-                raise CommandError(f"Scale must be one of {', '.join(map(str, SCALES))}.")
+                raise CommandError(str(ScaleError(scale)))
         try:
             files = {d: dataset_images(options["data_root"], d) for d in options["datasets"]}
         except FileNotFoundError as exc:
