@@ -44,7 +44,7 @@ def dataset_images(root: Path, dataset: str) -> list[Path]:
     folder = Path(root) / dataset
     files = sorted(p for p in folder.glob("*") if p.suffix.lower() in IMAGE_SUFFIXES)
     if not files:
-        raise FileNotFoundError(f"No images in {folder} (is ../shared/datasets there?).")
+        raise FileNotFoundError(f"No images in {folder}.")
     return files
 
 

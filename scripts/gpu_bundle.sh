@@ -8,16 +8,17 @@ cd "$(dirname "$0")/.."
 PY=${PY:-.venv/bin/python}
 for path in /.gpudata/ /.whl/; do grep -qxF "$path" .git/info/exclude || echo "$path" >>.git/info/exclude; done
 
-$PY - <<'PYTHON'
+DJANGO_SETTINGS_MODULE=srsite.settings_engine $PY - <<'PYTHON'
 from pathlib import Path
 
 import numpy as np
+from django.conf import settings
 from PIL import Image
 
 for name in ("T91", "BSD200"):
     out = Path(".gpudata") / name
     out.mkdir(parents=True, exist_ok=True)
-    for source in sorted((Path("../shared/datasets") / name).glob("*.png")):
+    for source in sorted((settings.SRSITE_DATA_ROOT / name).glob("*.png")):
         target = out / f"{source.stem}.webp"
         with Image.open(source) as image:
             rgb = np.asarray(image.convert("RGB"))

@@ -25,10 +25,11 @@ if [ -d .whl ]; then
   $PY -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --upgrade --target /tmp/site .whl/*.whl
   export PYTHONPATH=/tmp/site
 fi
-if [ ! -e ../shared/datasets ] && [ -d .gpudata ]; then
-  mkdir -p ../shared && ln -s "$PWD/.gpudata" ../shared/datasets
-fi
 export DJANGO_SETTINGS_MODULE=srsite.settings_engine PYTHONUNBUFFERED=1
+data_root=$($PY -c "from django.conf import settings; print(settings.SRSITE_DATA_ROOT)")
+if [ ! -d "$data_root/T91" ] && [ -d .gpudata ]; then
+  export SRSITE_DATA_ROOT=$PWD/.gpudata
+fi
 $PY -c "import torch, django; print('torch', torch.__version__, 'cuda', torch.cuda.is_available(), 'django', django.__version__)"
 
 out=runs/gpu

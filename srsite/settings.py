@@ -211,6 +211,9 @@ SRSITE_MAX_UPLOAD_MB = int(_env("SRSITE_MAX_UPLOAD_MB", "25"))
 SRSITE_MAX_INPUT_MP = int(_env("SRSITE_MAX_INPUT_MP", "16"))
 SRSITE_MAX_OUTPUT_MP = int(_env("SRSITE_MAX_OUTPUT_MP", "64"))
 SRSITE_JOB_LEASE_SECONDS = int(_env("SRSITE_JOB_LEASE_SECONDS", "120"))
+# The image sets (one folder each: T91, BSD200 to train; Set5, Set14, BSD100 to test) for manage.py train,
+# evaluate and compare_optimizers, the benchmarks and the tests.
+SRSITE_DATA_ROOT = Path(_env("SRSITE_DATA_ROOT") or BASE_DIR.parent / "shared" / "datasets")
 # Let a whole upload through Django so the service, not the request parser, answers "too large".
 DATA_UPLOAD_MAX_MEMORY_SIZE = (SRSITE_MAX_UPLOAD_MB + 1) * 1024 * 1024
 

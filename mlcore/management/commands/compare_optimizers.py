@@ -13,7 +13,6 @@ from mlcore.data import image_files, make_pairs, split
 from mlcore.errors import SCALES
 from mlcore.training import OPTIMIZERS, TrainConfig, train
 
-DATA_ROOT = Path(settings.BASE_DIR).parent / "shared" / "datasets"
 LABELS = {"sgd": "MBGD", "momentum": "SGD-momentum", "rmsprop": "RMSprop", "adam": "Adam"}
 STYLES = {"sgd": "r:", "momentum": "g--", "rmsprop": "b-.", "adam": "k-"}  # the report's line styles
 # Each optimizer at a learning rate usual for it (one rate for all would stall MBGD or blow up RMSprop).
@@ -26,7 +25,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--arch", choices=sorted(ARCHS), default="srcnn")
         parser.add_argument("--scale", type=int, choices=SCALES, default=3)
-        parser.add_argument("--data", nargs="+", type=Path, default=[DATA_ROOT / "T91"])
+        parser.add_argument("--data", nargs="+", type=Path, default=[settings.SRSITE_DATA_ROOT / "T91"])
         parser.add_argument("--val-split", type=float, default=0.2)
         parser.add_argument("--epochs", type=int, default=50)
         parser.add_argument("--steps-per-epoch", type=int, default=50)

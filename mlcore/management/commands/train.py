@@ -15,8 +15,6 @@ from mlcore.errors import SCALES
 from mlcore.reporting import Checkpointer, Installer, MetricsWriter, Plotter, ProgressBar
 from mlcore.training import LOSSES, OPTIMIZERS, SCHEDULES, TrainConfig, load_state, train
 
-DATA_ROOT = Path(settings.BASE_DIR).parent / "shared" / "datasets"
-
 
 def _commit() -> str:
     """The code's commit; settings.SRSITE_COMMIT names it where the tree travelled without git (a rented GPU)."""
@@ -45,7 +43,8 @@ class Command(BaseCommand):
         parser.add_argument("--scale", type=int, choices=SCALES, required=True)
         parser.add_argument("--arch-arg", nargs="*", default=[], metavar="KEY=VALUE", help="e.g. width=48 blocks=6")
         parser.add_argument("--name", help="zoo name (default: the architecture)")
-        parser.add_argument("--data", nargs="+", type=Path, default=[DATA_ROOT / "T91", DATA_ROOT / "BSD200"])
+        root = settings.SRSITE_DATA_ROOT
+        parser.add_argument("--data", nargs="+", type=Path, default=[root / "T91", root / "BSD200"])
         parser.add_argument("--lr-dir", type=Path, help="paired layout: LR images (with --hr-dir)")
         parser.add_argument("--hr-dir", type=Path)
         parser.add_argument("--val-split", type=float, default=0.1)
