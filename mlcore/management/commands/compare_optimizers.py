@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from mlcore.archs import ARCHS
 from mlcore.data import image_files, make_pairs, split
 from mlcore.errors import SCALES
+from mlcore.management import training_packages
 from mlcore.training import OPTIMIZERS, TrainConfig, train
 
 LABELS = {"sgd": "MBGD", "momentum": "SGD-momentum", "rmsprop": "RMSprop", "adam": "Adam"}
@@ -39,6 +40,7 @@ class Command(BaseCommand):
         parser.add_argument("--out", type=Path, default=Path(settings.BASE_DIR) / "runs" / "compare_optimizers")
 
     def handle(self, *args, **o):
+        training_packages.require("matplotlib")
         rates = dict(DEFAULT_LRS)
         for item in o["lr"]:
             name, _, value = item.partition("=")

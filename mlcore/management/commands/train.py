@@ -12,6 +12,7 @@ from mlcore import zoo
 from mlcore.archs import ARCHS
 from mlcore.data import image_files, make_pairs, paired_pairs, split
 from mlcore.errors import SCALES
+from mlcore.management import training_packages
 from mlcore.reporting import Checkpointer, Installer, MetricsWriter, Plotter, ProgressBar
 from mlcore.training import LOSSES, OPTIMIZERS, SCHEDULES, TrainConfig, load_state, train
 
@@ -74,6 +75,7 @@ class Command(BaseCommand):
         parser.add_argument("--hint", default="", help="one-line quality/speed hint shown to users")
 
     def handle(self, *args, **o):
+        training_packages.require("tqdm", "matplotlib")
         import torch
 
         from mlcore.inference import resolve_device
