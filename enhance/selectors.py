@@ -75,7 +75,7 @@ class ResultFile:
 
     @property
     def filename(self) -> str:
-        """``<original-stem>_x<scale>_<model>.<ext>`` (SPEC §2.3)."""
+        """``<original-stem>_x<scale>_<model>.<ext>`` (docs/spec.md §2.3)."""
         ext = {"png": "png", "jpeg": "jpg", "webp": "webp"}[self.export]
         e = self.enhancement
         return f"{e.original_stem}_x{e.scale}_{e.model_resolved}.{ext}"

@@ -33,7 +33,7 @@ class ImageInfo:
 
 
 def check_upload(upload) -> ImageInfo:
-    """Decode ``upload`` (a Django UploadedFile) fully; ImageInfo, or EnhancementError with SPEC words."""
+    """Decode ``upload`` (a Django UploadedFile) fully; ImageInfo, or EnhancementError with its message."""
     if upload is None or not upload.size:
         raise EnhancementError(messages.NO_FILE)
     if upload.size > max_upload_bytes():

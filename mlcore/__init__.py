@@ -1,4 +1,4 @@
-"""The super-resolution engine. Its public API (SPEC §4) is what this module exports; nothing else is
+"""The super-resolution engine. Its public API (docs/spec.md §4) is what this module exports; nothing else is
 imported from outside mlcore.
 
 Image convention, written down once: tensors are NCHW float in [0, 1]; PIL images and uint8 arrays

@@ -1,4 +1,4 @@
-"""Benchmark evaluation per SPEC §4's protocol: HR cropped to the scale, LR by MATLAB bicubic (8-bit),
+"""Benchmark evaluation per docs/spec.md §4's protocol: HR cropped to the scale, LR by MATLAB bicubic (8-bit),
 8-bit outputs compared on luma with a ``scale``-pixel border; timing is inference only, after a warm-up.
 """
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Makes what scripts/train_gpu.sh needs to travel to a rented GPU, inside the repo but git-ignored (both
-# are named in the device call's `carry`; together about 50 MB of the 64 MiB a call may take):
+# Makes what scripts/train_gpu.sh needs to travel to a rented GPU, inside the repo but git-ignored (copy both
+# to the GPU machine with the tree; together about 50 MB):
 #   .gpudata/  T91 and BSD200 as lossless WebP (42 MB instead of 61; every pixel checked equal to the PNG)
 #   .whl/      Django at requirements.txt's version and what it needs, pure-Python wheels (the GPU image has none)
 set -euo pipefail

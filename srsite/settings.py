@@ -1,4 +1,4 @@
-"""srsite settings: the only module that reads environment variables (SPEC §6 names)."""
+"""srsite settings: the only module that reads environment variables (docs/spec.md §6 names)."""
 
 import os
 from pathlib import Path
@@ -186,7 +186,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "enhance.api_errors.exception_handler",
-    # `?format=base64` is /display's own parameter (SPEC §3), not DRF's renderer override.
+    # `?format=base64` is /display's own parameter (docs/spec.md §3), not DRF's renderer override.
     "URL_FORMAT_OVERRIDE": None,
 }
 # Throttles (DRF rate strings, "<count>/<sec|min|hour|day>"): uploads per user, token requests per address.
@@ -204,7 +204,7 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
 }
 
-# The engine and its limits (SPEC §3, §6).
+# The engine and its limits (docs/spec.md §3, §6).
 SRSITE_DEVICE = _env("SRSITE_DEVICE", "auto")
 SRSITE_TORCH_THREADS = int(_env("SRSITE_TORCH_THREADS", "0"))  # 0: torch's default
 SRSITE_MAX_UPLOAD_MB = int(_env("SRSITE_MAX_UPLOAD_MB", "25"))

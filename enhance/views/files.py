@@ -1,4 +1,4 @@
-"""Media are private: every file goes through a view that checks its owner (SPEC §6)."""
+"""Media are private: every file goes through a view that checks its owner (docs/spec.md §6)."""
 
 import mimetypes
 

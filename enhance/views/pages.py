@@ -19,7 +19,7 @@ GALLERY_PAGE_SIZE = 24
 @login_required
 @require_http_methods(["GET", "POST"])
 def upload(request):
-    """SPEC §2.1: one or several files; each is judged alone, bad ones are listed with their message."""
+    """docs/spec.md §2.1: one or several files; each is judged alone, bad ones are listed with their message."""
     refused = []
     if request.method == "POST":
         files = request.FILES.getlist("images")

@@ -1,5 +1,5 @@
 """manage.py compare_optimizers — the report's §5.1 experiment: MBGD, SGD-momentum, RMSprop and Adam
-from the same initial weights on the same patches; one loss-per-epoch plot and a table (SPEC §5).
+from the same initial weights on the same patches; one loss-per-epoch plot and a table (docs/spec.md §5).
 """
 
 import json

@@ -1,4 +1,4 @@
-"""manage.py train — train a zoo architecture, with progress, metrics, plots, checkpoints (SPEC §5)."""
+"""manage.py train — train a zoo architecture, with progress, metrics, plots, checkpoints (docs/spec.md §5)."""
 
 import math
 import shlex
