@@ -32,6 +32,7 @@ class JobOptionsForm(forms.Form):
     scale = _OptionField(job_options.parse_scale)
     model = _OptionField(job_options.parse_model)
     quality_check = _OptionField(job_options.parse_quality_check)
+    restore = _OptionField(job_options.parse_restore)
 
     def options(self) -> dict:
         """The settings as the services take them; EnhancementError with the first refusal's words."""

@@ -1,4 +1,4 @@
-"""A job's settings (scale, model, quality check): parsed and checked here once, for the page form, the
+"""A job's settings (scale, model, quality check, restore): parsed and checked here once, for the page form, the
 API serializer and the services alike, with the one output-size rule."""
 
 from django.conf import settings
@@ -10,13 +10,14 @@ from enhance.validation import EnhancementError
 QUALITY_CHECK_MIN_SIDE = 32
 DEFAULT_SCALE = 2
 DEFAULT_MODEL = "default"
+DEFAULT_RESTORE = "auto"
 _TRUE = {"true", "t", "on", "1", "yes", "y"}
 _FALSE = {"false", "f", "off", "0", "no", "n", ""}
 
 
 def parse_scale(value) -> int:
     """2, 3 or 4 from a number or its text (what a form or JSON sends); left out: 2."""
-    if value is None or value == "":
+    if value is None:
         return DEFAULT_SCALE
     if isinstance(value, bool):
         raise EnhancementError(messages.SCALE)
@@ -30,8 +31,9 @@ def parse_scale(value) -> int:
 
 
 def parse_model(value) -> str:
-    """A model name as sent; left out or blank: ``default`` (whether it exists is checked with the image)."""
-    return str(value) if value not in (None, "") else DEFAULT_MODEL
+    """A model name as sent, trimmed; left out or blank: ``default`` (whether it exists is checked with the image)."""
+    name = "" if value is None else str(value).strip()
+    return name or DEFAULT_MODEL
 
 
 def parse_quality_check(value) -> bool:
@@ -44,6 +46,15 @@ def parse_quality_check(value) -> bool:
     if text in _FALSE:
         return False
     raise EnhancementError(messages.QUALITY_CHECK_FLAG)
+
+
+def parse_restore(value) -> str:
+    """``auto``, ``off`` or ``strong``; left out or blank: ``auto``."""
+    if value is None or value == "":
+        return DEFAULT_RESTORE
+    if value not in mlcore.RESTORE_MODES:
+        raise EnhancementError(messages.RESTORE)
+    return value
 
 
 def output_size(width: int, height: int, scale: int) -> tuple[int, int]:
@@ -60,8 +71,12 @@ def output_refusal(width: int, height: int, scale: int) -> str | None:
     return None
 
 
-def check_job(*, width: int, height: int, scale, model: str, quality_check: bool) -> tuple[int, str, str]:
-    """Validate scale, model and output size for an image; returns ``(scale, resolved_model, weights_hash)``."""
+def check_job(
+    *, width: int, height: int, scale, model: str, quality_check: bool, restore: str = DEFAULT_RESTORE
+) -> tuple[int, str, str]:
+    """Validate the settings for an image (restore mode, scale, model, output size); returns
+    ``(scale, resolved_model, weights_hash)``."""
+    parse_restore(restore)
     scale = parse_scale(scale)
     try:
         resolved, weights_hash = mlcore.resolve_model(parse_model(model), scale)

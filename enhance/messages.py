@@ -24,6 +24,13 @@ TOO_LARGE_OUTPUT = (
     "The result would be {width}×{height} pixels. The maximum is {max_mp} megapixels; choose a smaller scale."
 )
 QUALITY_CHECK_TOO_SMALL = "The quality check needs an image of at least {min_side}×{min_side} pixels."
+RESTORE = "Restore must be one of auto, off, strong."
+# The restore control in plain words, like waifu2x's noise level: (mode, label, hint).
+RESTORE_CHOICES = [
+    ("auto", "Auto", "Clean up JPEG blocks and noise when the photo has them"),
+    ("off", "Off", "Keep every detail as it is (for clean PNGs and drawings)"),
+    ("strong", "Strong", "Always clean up: for compressed or noisy photos"),
+]
 
 # A job's life.
 FAILED = "Error occurred while upscaling the image, please try again!"

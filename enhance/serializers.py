@@ -38,6 +38,10 @@ class QualityCheckField(_OptionMixin, serializers.BooleanField):
     pass
 
 
+class RestoreField(_OptionMixin, serializers.ChoiceField):
+    pass
+
+
 class JobOptionsSerializer(serializers.Serializer):
     scale = ScaleField(
         job_options.parse_scale,
@@ -56,6 +60,14 @@ class JobOptionsSerializer(serializers.Serializer):
         job_options.parse_quality_check,
         default=False,
         help_text="Treat the upload as ground truth: downscale, restore, and report PSNR/SSIM against it.",
+    )
+    restore = RestoreField(
+        job_options.parse_restore,
+        choices=Enhancement.RESTORE_CHOICES,
+        default=job_options.DEFAULT_RESTORE,
+        help_text="For `default`: `auto` uses the photo model when the upload is a compressed JPEG or noisy, "
+        "`off` never, `strong` always.",
+        error_messages={"null": messages.RESTORE},
     )
 
 
@@ -112,6 +124,7 @@ class EnhancementSerializer(UrlsMixin, QueuePositionMixin, serializers.ModelSeri
     model = serializers.CharField(source="model_requested", read_only=True)
     message = serializers.SerializerMethodField(help_text="What to tell a person when it failed or was cancelled.")
     processing_seconds = serializers.FloatField(read_only=True, allow_null=True)
+    model_note = serializers.CharField(read_only=True, help_text="Why `default` became this model, in plain words.")
 
     class Meta:
         model = Enhancement
@@ -131,6 +144,11 @@ class EnhancementSerializer(UrlsMixin, QueuePositionMixin, serializers.ModelSeri
             "model_resolved",
             "weights_hash",
             "quality_check",
+            "restore",
+            "restoring",
+            "jpeg_quality",
+            "noise_sigma",
+            "model_note",
             "result_width",
             "result_height",
             "device",

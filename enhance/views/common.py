@@ -21,8 +21,8 @@ def job_options(request) -> dict:
     return JobOptionsForm(request.POST).options()
 
 
-def job_form_context(width: int, height: int, *, scale: int = 2, model: str = "default") -> dict:
-    """Scales with their output size (and why one is refused) and the model choices."""
+def job_form_context(width: int, height: int, *, scale: int = 2, model: str = "default", restore: str = "auto") -> dict:
+    """Scales with their output size (and why one is refused), the model choices and the restore modes."""
     scales = []
     for s in mlcore.SCALES:
         refusal = output_refusal(width, height, s)
@@ -30,7 +30,14 @@ def job_form_context(width: int, height: int, *, scale: int = 2, model: str = "d
         scales.append(
             {"value": s, "width": out_width, "height": out_height, "allowed": refusal is None, "refusal": refusal}
         )
-    return {"scales": scales, "models": selectors.enhancement_models(), "chosen_scale": scale, "chosen_model": model}
+    return {
+        "scales": scales,
+        "models": selectors.enhancement_models(),
+        "chosen_scale": scale,
+        "chosen_model": model,
+        "restore_modes": messages.RESTORE_CHOICES,
+        "chosen_restore": restore,
+    }
 
 
 def client_rules() -> dict:

@@ -28,13 +28,22 @@ def serializer_result(data: dict):
 @pytest.mark.parametrize(
     ("data", "expected"),
     [
-        ({}, {"scale": 2, "model": "default", "quality_check": False}),
-        ({"scale": "4", "model": "espcn", "quality_check": "on"}, {"scale": 4, "model": "espcn", "quality_check": 1}),
-        ({"scale": "3", "model": "", "quality_check": "off"}, {"scale": 3, "model": "default", "quality_check": 0}),
+        ({}, {"scale": 2, "model": "default", "quality_check": False, "restore": "auto"}),
+        (
+            {"scale": "4", "model": "espcn", "quality_check": "on"},
+            {"scale": 4, "model": "espcn", "quality_check": 1, "restore": "auto"},
+        ),
+        (
+            {"scale": "3", "model": "", "quality_check": "off", "restore": "strong"},
+            {"scale": 3, "model": "default", "quality_check": 0, "restore": "strong"},
+        ),
+        ({"model": " espcn "}, {"scale": 2, "model": "espcn", "quality_check": False, "restore": "auto"}),
         ({"scale": "5"}, messages.SCALE),
         ({"scale": "two"}, messages.SCALE),
+        ({"scale": ""}, messages.SCALE),
         ({"scale": "2.5"}, messages.SCALE),
         ({"quality_check": "maybe"}, messages.QUALITY_CHECK_FLAG),
+        ({"restore": "max"}, messages.RESTORE),
     ],
 )
 def test_form_and_serializer_parse_job_options_alike(data, expected):
