@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from PIL import Image
 
 import mlcore
-from enhance import rendering
+from enhance import messages, rendering
 from enhance.jobs import fair
 from enhance.models import Enhancement
 
@@ -44,7 +44,7 @@ def enhancement_models(*, scale: int | None = None) -> list[dict]:
     """The zoo for choosing a model: ``default`` first, then each model for ``scale`` with its hint."""
     zoo = mlcore.list_models()
     defaults = {int(k): v for k, v in zoo["default"].items()}
-    choices = [{"name": "default", "hint": "The best model shipped for the scale.", "default_for": defaults}]
+    choices = [{"name": "default", "hint": messages.DEFAULT_MODEL_HINT, "default_for": defaults}]
     for entry in zoo["models"]:
         if scale is None or scale in entry["scales"]:
             choices.append({"name": entry["name"], "hint": entry.get("hint", ""), "scales": entry["scales"]})
@@ -76,7 +76,7 @@ class ResultFile:
 
     @property
     def filename(self) -> str:
-        """``<original-stem>_x<scale>_<model>.<ext>`` (SPEC §2.3)."""
+        """``<original-stem>_x<scale>_<model>.<ext>`` (docs/spec.md §2.3)."""
         ext = {"png": "png", "jpeg": "jpg", "webp": "webp"}[self.export]
         e = self.enhancement
         return f"{e.original_stem}_x{e.scale}_{e.model_resolved}.{ext}"

@@ -1,4 +1,4 @@
-"""Checks on an upload and on the job's settings, with SPEC §3's words (limits from settings)."""
+"""Checks on an upload, worded from ``enhance.messages`` (limits from settings)."""
 
 import warnings
 from dataclasses import dataclass
@@ -6,13 +6,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from PIL import Image, UnidentifiedImageError
 
-import mlcore
-
-NO_FILE_MESSAGE = "No file received."
-FAILED_MESSAGE = "Error occurred while upscaling the image, please try again!"
-CANCELLED_MESSAGE = "This enhancement was cancelled."
-RESTORE_MESSAGE = "Restore must be one of auto, off, strong."
-QUALITY_CHECK_MIN_SIDE = 32
+from enhance import messages
 
 # Pillow format names accepted (MPO is how Pillow names many camera JPEGs).
 ACCEPTED_FORMATS = {"JPEG", "MPO", "PNG", "WEBP", "BMP", "TIFF", "GIF", "AVIF", "HEIF"}
@@ -31,21 +25,6 @@ def max_upload_bytes() -> int:
     return settings.SRSITE_MAX_UPLOAD_MB * 1024 * 1024
 
 
-def too_large_file_message() -> str:
-    return f"File too large. The maximum size is {settings.SRSITE_MAX_UPLOAD_MB} MB."
-
-
-def too_many_pixels_message(width: int, height: int) -> str:
-    return f"Image too large: {width}×{height} pixels. The maximum is {settings.SRSITE_MAX_INPUT_MP} megapixels."
-
-
-def too_large_output_message(width: int, height: int) -> str:
-    return (
-        f"The result would be {width}×{height} pixels. The maximum is {settings.SRSITE_MAX_OUTPUT_MP} "
-        "megapixels; choose a smaller scale."
-    )
-
-
 @dataclass(frozen=True)
 class ImageInfo:
     format: str
@@ -54,30 +33,30 @@ class ImageInfo:
 
 
 def check_upload(upload) -> ImageInfo:
-    """Decode ``upload`` (a Django UploadedFile) fully; ImageInfo, or EnhancementError with SPEC words."""
+    """Decode ``upload`` (a Django UploadedFile) fully; ImageInfo, or EnhancementError with its message."""
     if upload is None or not upload.size:
-        raise EnhancementError(NO_FILE_MESSAGE)
+        raise EnhancementError(messages.NO_FILE)
     if upload.size > max_upload_bytes():
-        raise EnhancementError(too_large_file_message(), status=413)
+        raise EnhancementError(messages.TOO_LARGE_FILE.format(max_mb=settings.SRSITE_MAX_UPLOAD_MB), status=413)
     upload.seek(0)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             with Image.open(upload) as image:
                 if image.format not in ACCEPTED_FORMATS:
-                    raise EnhancementError(mlcore.INVALID_IMAGE_MESSAGE)
+                    raise EnhancementError(messages.INVALID_IMAGE)
                 check_pixels(image.width, image.height)
                 if image.format != "MPO" and getattr(image, "is_animated", False):
-                    raise EnhancementError(mlcore.ANIMATED_MESSAGE)
+                    raise EnhancementError(messages.ANIMATED)
                 image.load()  # a truncated or corrupt file fails here, not in the worker
                 info = ImageInfo(image.format, *_upright_size(image))
     except EnhancementError:
         raise
     except Image.DecompressionBombError:
         width, height = _header_size(upload)
-        raise EnhancementError(too_many_pixels_message(width, height)) from None
+        raise EnhancementError(_too_many_pixels(width, height)) from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-        raise EnhancementError(mlcore.INVALID_IMAGE_MESSAGE) from exc
+        raise EnhancementError(messages.INVALID_IMAGE) from exc
     finally:
         upload.seek(0)
     return info
@@ -90,11 +69,15 @@ def _upright_size(image: Image.Image) -> tuple[int, int]:
     return (height, width) if orientation in (5, 6, 7, 8) else (width, height)
 
 
+def _too_many_pixels(width: int, height: int) -> str:
+    return messages.TOO_MANY_PIXELS.format(width=width, height=height, max_mp=settings.SRSITE_MAX_INPUT_MP)
+
+
 def check_pixels(width: int, height: int) -> None:
     if width < 1 or height < 1:
-        raise EnhancementError(mlcore.INVALID_IMAGE_MESSAGE)
+        raise EnhancementError(messages.INVALID_IMAGE)
     if width * height > settings.SRSITE_MAX_INPUT_MP * 1_000_000:
-        raise EnhancementError(too_many_pixels_message(width, height))
+        raise EnhancementError(_too_many_pixels(width, height))
 
 
 def _header_size(upload) -> tuple[int, int]:
@@ -110,31 +93,4 @@ def _header_size(upload) -> tuple[int, int]:
             except Exception:
                 continue
             return image.size
-    raise EnhancementError(mlcore.INVALID_IMAGE_MESSAGE)
-
-
-def check_job(
-    *, width: int, height: int, scale, model: str, quality_check: bool, restore: str = "auto"
-) -> tuple[int, str, str]:
-    """Validate scale, model, restore mode and output size; returns ``(scale, resolved_model, weights_hash)``."""
-    if restore not in mlcore.RESTORE_MODES:
-        raise EnhancementError(RESTORE_MESSAGE)
-    try:
-        scale = int(scale)
-    except (TypeError, ValueError):
-        raise EnhancementError(mlcore.SCALE_MESSAGE) from None
-    if scale not in mlcore.SCALES:
-        raise EnhancementError(mlcore.SCALE_MESSAGE)
-    try:
-        resolved, weights_hash = mlcore.resolve_model(model or "default", scale)
-    except mlcore.ModelError as exc:
-        raise EnhancementError(str(exc)) from None
-    if quality_check:
-        if min(width, height) < QUALITY_CHECK_MIN_SIDE:
-            raise EnhancementError(
-                f"The quality check needs an image of at least {QUALITY_CHECK_MIN_SIDE}×"
-                f"{QUALITY_CHECK_MIN_SIDE} pixels."
-            )
-    elif width * scale * height * scale > settings.SRSITE_MAX_OUTPUT_MP * 1_000_000:
-        raise EnhancementError(too_large_output_message(width * scale, height * scale))
-    return scale, resolved, weights_hash
+    raise EnhancementError(messages.INVALID_IMAGE)

@@ -7,7 +7,7 @@ The environment is read by srsite.settings as always (it imports nothing beyond 
 commands need is taken from it.
 """
 
-from srsite.settings import BASE_DIR, SECRET_KEY, SRSITE_COMMIT, USE_TZ  # noqa: F401
+from srsite.settings import BASE_DIR, SECRET_KEY, SRSITE_COMMIT, SRSITE_DATA_ROOT, USE_TZ  # noqa: F401
 
 INSTALLED_APPS = ["mlcore"]
 DATABASES: dict = {}

@@ -5,11 +5,12 @@ from pathlib import PurePosixPath
 
 from django.db import transaction
 
-from enhance import rendering
+from enhance import messages, rendering
+from enhance.job_options import check_job, parse_model
 from enhance.jobs.states import JOB_OPTIONS, transition
 from enhance.models import Batch, Enhancement, Upload
 from enhance.tasks import enqueue
-from enhance.validation import EnhancementError, check_job, check_upload
+from enhance.validation import EnhancementError, check_upload
 
 Status = Enhancement.Status
 
@@ -24,13 +25,13 @@ def _clean_filename(name: str | None) -> str:
 
 
 def _job_fields(*, width: int, height: int, scale, model: str, quality_check: bool, restore: str = "auto") -> dict:
-    """Checked job settings as model fields (EnhancementError with SPEC words when refused)."""
+    """Checked job settings as model fields (EnhancementError with the refusal's words)."""
     scale, resolved, weights_hash = check_job(
         width=width, height=height, scale=scale, model=model, quality_check=quality_check, restore=restore
     )
     return {
         "scale": scale,
-        "model_requested": model or "default",
+        "model_requested": parse_model(model),
         "model_resolved": resolved,
         "weights_hash": weights_hash,
         "quality_check": quality_check,
@@ -99,7 +100,7 @@ def enhancement_queue_batch(
     checked = []
     for enhancement in enhancements:  # every check before any change
         if enhancement.status != Status.NEW:
-            raise EnhancementError("This enhancement has already been queued.", status=409)
+            raise EnhancementError(messages.ALREADY_QUEUED, status=409)
         checked.append(
             _job_fields(
                 width=enhancement.original_width,
@@ -142,7 +143,7 @@ def enhancement_rerun(
 def enhancement_cancel(*, enhancement: Enhancement) -> Enhancement:
     """Cancel a queued or running job; a running one stops at its next tile and keeps no file."""
     if not transition("cancel", pk=enhancement.pk):
-        raise EnhancementError("Only a queued or running enhancement can be cancelled.", status=409)
+        raise EnhancementError(messages.CANCEL_NEEDS_ACTIVE, status=409)
     enhancement.refresh_from_db()
     return enhancement
 
@@ -151,7 +152,7 @@ def enhancement_cancel(*, enhancement: Enhancement) -> Enhancement:
 def enhancement_retry(*, enhancement: Enhancement) -> Enhancement:
     """Queue a failed or cancelled enhancement again with the same settings."""
     if enhancement.status not in (Status.FAILED, Status.CANCELLED):
-        raise EnhancementError("Only a failed or cancelled enhancement can be tried again.", status=409)
+        raise EnhancementError(messages.RETRY_NEEDS_ENDED, status=409)
     _set_queued(enhancement)
     return enhancement
 

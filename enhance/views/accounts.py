@@ -1,10 +1,10 @@
-from django.contrib import messages
+from django.contrib import messages as flash
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required, login_required
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from enhance import tokens
+from enhance import messages, tokens
 from enhance.forms import SignupForm
 
 
@@ -25,10 +25,10 @@ def account(request):
     if request.method == "POST":
         if request.POST.get("action") == "revoke":
             tokens.token_revoke(user=request.user)
-            messages.success(request, "Token revoked: requests that send it are now refused.")
+            flash.success(request, messages.TOKEN_REVOKED)
         else:
             tokens.token_create(user=request.user)
-            messages.success(request, "New token created. Any earlier token no longer works.")
+            flash.success(request, messages.TOKEN_CREATED)
         return redirect("enhance:account")
     context = {"token": tokens.token_get_for_user(user=request.user), "site": request.build_absolute_uri("/")}
     return render(request, "enhance/account.html", context)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image, ImageOps
 
-from mlcore.errors import ANIMATED_MESSAGE, INVALID_IMAGE_MESSAGE, ImageError
+from mlcore.errors import AnimatedImageError, UndecodableImageError
 
 
 @dataclass
@@ -62,14 +62,14 @@ def to_pixels(img: Image.Image) -> Pixels:
     The ICC profile is kept unless the colours were converted away from it (CMYK → RGB).
     """
     if is_animated(img):
-        raise ImageError(ANIMATED_MESSAGE)
+        raise AnimatedImageError(img.n_frames)
     try:
         img = ImageOps.exif_transpose(img)
         icc = img.info.get("icc_profile") if img.mode not in {"CMYK"} else None
         img = _normalise_mode(img)
         data = np.asarray(img)
     except (OSError, ValueError, SyntaxError) as exc:  # truncated or undecodable data
-        raise ImageError(INVALID_IMAGE_MESSAGE) from exc
+        raise UndecodableImageError(f"{type(exc).__name__}: {exc}") from exc
     if img.mode in {"RGBA", "LA"}:
         return Pixels(
             colour=np.ascontiguousarray(data[..., :-1].squeeze(-1) if img.mode == "LA" else data[..., :3]),

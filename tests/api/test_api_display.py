@@ -1,4 +1,4 @@
-"""GET /display (SPEC §3): the file when done, base64 on request, 202 while running, 500/409 otherwise."""
+"""GET /display (docs/spec.md §3): the file when done, base64 on request, 202 while running, 500/409 otherwise."""
 
 import base64
 from datetime import timedelta

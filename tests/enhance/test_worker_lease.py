@@ -1,4 +1,4 @@
-"""SPEC §6: a job whose worker died (lease expired, row still "running") is re-queued once, then failed;
+"""docs/spec.md §6: a job whose worker died (lease expired, row still "running") is re-queued once, then failed;
 the database queue (django-tasks-db) runs jobs in a separate worker."""
 
 from datetime import timedelta

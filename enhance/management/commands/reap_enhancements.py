@@ -8,7 +8,7 @@ from enhance.tasks import reap_and_requeue
 
 
 class Command(BaseCommand):
-    help = "Re-queue once, then fail, enhancements whose job lease expired (SPEC §6)."
+    help = "Re-queue once, then fail, enhancements whose job lease expired (docs/spec.md §6)."
 
     def add_arguments(self, parser):
         parser.add_argument("--every", type=float, default=0, help="Repeat every N seconds (0: run once).")
