@@ -38,10 +38,16 @@ def bicubic_upsample(x: torch.Tensor, scale: int) -> torch.Tensor:
 
 
 class SRNet(nn.Module):
-    """Base class: subclasses set ``channels`` and implement ``forward`` and ``lr_margin``."""
+    """Base class: subclasses set ``channels`` and implement ``core`` and ``lr_margin``.
+
+    ``forward`` is the bicubic enlargement (when used) around ``core``, the learned part: ``core`` has no
+    size-dependent constants, so an inference runtime can compile it once for every tile shape while the
+    enlargement is computed outside it, together with the chroma's.
+    """
 
     channels: str = "y"  # "y" (luma; chroma by bicubic) or "rgb"
-    hr_space: bool = False  # True when the feature maps are at output resolution (memory per tile)
+    hr_space: bool = False  # True when ``core`` reads the bicubic enlargement instead of the LR image
+    residual: bool = True  # True when the bicubic enlargement is added to ``core``'s output
 
     def __init__(self, scale: int):
         super().__init__()
@@ -50,6 +56,16 @@ class SRNet(nn.Module):
     @property
     def in_channels(self) -> int:
         return 1 if self.channels == "y" else 3
+
+    def core(self, x: torch.Tensor) -> torch.Tensor:
+        """(N, C, h, w) LR (or (N, C, h*s, w*s) enlarged when ``hr_space``) → (N, C, h*s, w*s)."""
+        raise NotImplementedError
+
+    def forward(self, lr: torch.Tensor) -> torch.Tensor:
+        """(N, C, h, w) in [0, 1] → (N, C, h*s, w*s), unclipped."""
+        up = bicubic_upsample(lr, self.scale) if self.residual or self.hr_space else None
+        out = self.core(up if self.hr_space else lr)
+        return out + up if self.residual else out
 
     def lr_margin(self) -> int:
         """LR pixels of context each output pixel depends on, on each side (the tiling overlap)."""
