@@ -21,7 +21,11 @@ DEFAULT_TILE_OUTPUT = 1024
 DEFAULT_TILE_OUTPUT_HR_SPACE = 512
 _GRAY_WEIGHTS = np.array([0.299, 0.587, 0.114], dtype=np.float32)  # BT.601 luma of R, G, B
 
-_cache: dict[tuple[str, int, str], object] = {}
+# Networks by (weights hash, device): installing new weights under a name changes its card's hash, so a
+# running worker loads them on its next call instead of serving the old ones. ``_serving`` remembers
+# which hash each (name, scale, device) last used, so replaced weights are dropped, not kept for ever.
+_cache: dict[tuple[str, str], object] = {}
+_serving: dict[tuple[str, int, str], str] = {}
 _cache_lock = threading.Lock()
 
 
@@ -37,11 +41,12 @@ def resolve_device(device: str = "auto") -> str:
     return device
 
 
-def load_network(name: str, scale: int, device: str):
-    """The zoo network ``name`` at ``scale`` on ``device``, loaded once per process (None for bicubic)."""
+def load_network(name: str, scale: int, device: str, weights_hash: str):
+    """The zoo network ``name`` at ``scale`` whose card names ``weights_hash``, on ``device``, loaded once
+    per process and weights (None for bicubic)."""
     if name == zoo.BICUBIC:
         return None
-    key = (name, scale, device)
+    key = (weights_hash, device)
     with _cache_lock:
         if key not in _cache:
             import torch
@@ -51,6 +56,10 @@ def load_network(name: str, scale: int, device: str):
             net = load(zoo.card_path(name, scale), device=device)[0]
             # NHWC: oneDNN's convolutions run 1.5–1.9× faster on the CPU in this layout (docs/models.md)
             _cache[key] = net.to(memory_format=torch.channels_last)
+        replaced = _serving.get((name, scale, device))
+        if replaced is not None and replaced != weights_hash:
+            _cache.pop((replaced, device), None)
+        _serving[(name, scale, device)] = weights_hash
         return _cache[key]
 
 
@@ -134,10 +143,10 @@ def upscale(
 ) -> Image.Image:
     """See :func:`mlcore.upscale`."""
     scale = zoo.check_scale(scale)
-    name, _ = zoo.resolve_model(model, scale)
+    name, weights_hash = zoo.resolve_model(model, scale)
     pixels = to_pixels(image)
     device = resolve_device(device)
-    runner = _Runner(load_network(name, scale, device), scale, device)
+    runner = _Runner(load_network(name, scale, device, weights_hash), scale, device)
     bicubic = _Runner(None, scale, device)
     h, w = pixels.colour.shape[:2]
     tile = tile or default_tile(runner.net, scale)

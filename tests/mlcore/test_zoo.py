@@ -9,6 +9,7 @@ import mlcore
 from mlcore import zoo
 from mlcore.archs import build
 from mlcore.checkpoints import load, save
+from mlcore.inference import run_network
 
 from .conftest import photo
 
@@ -95,3 +96,18 @@ def test_psnr_and_ssim_accept_pil_images():
     other = Image.fromarray(np.asarray(img) // 2)
     assert mlcore.psnr(img, img.copy(), scale=2) == float("inf")
     assert mlcore.psnr(img, other, scale=2) < 20 and mlcore.ssim(img, other, scale=2) < 1
+
+
+def test_reinstalled_weights_change_the_output_in_the_same_process(empty_zoo):
+    image = photo(24, 16)
+    install(empty_zoo, name="tiny")
+    first_hash = mlcore.resolve_model("tiny", 2)[1]
+    first = np.asarray(mlcore.upscale(image, scale=2, model="tiny", device="cpu"))
+    torch.manual_seed(1)  # different weights under the same name, as `train --install` writes them
+    save(empty_zoo, build("espcn", 2), {"name": "tiny", "arch": "espcn", "arch_args": {}})
+    second_hash = mlcore.resolve_model("tiny", 2)[1]
+    second = np.asarray(mlcore.upscale(image, scale=2, model="tiny", device="cpu"))
+    assert first_hash != second_hash
+    expected = load(empty_zoo / "tiny_x2.json")[0]
+    assert not np.array_equal(first, second)
+    assert np.array_equal(second, run_network(expected, np.asarray(image), 2))
