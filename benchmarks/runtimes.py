@@ -1,7 +1,8 @@
 """The inference runtimes compared for the learned part of a network (``SRNet.core``), on the CPU.
 
-Each ``make_*`` takes an eval-mode network and returns ``run(x) -> y`` on float32 NCHW numpy arrays
-of any height and width, so the same tile goes through every runtime and outputs can be compared.
+Each entry of ``RUNTIMES`` takes an eval-mode network and a thread count and returns ``run(x) -> y`` on
+float32 NCHW numpy arrays of any height and width, so the same tile goes through every runtime.
+PyTorch eager and ONNX Runtime are ``mlcore.runtime``'s own engines; the others are candidates.
 """
 
 import tempfile
@@ -10,33 +11,10 @@ from pathlib import Path
 import numpy as np
 import torch
 
-
-class Core(torch.nn.Module):
-    """``net.core`` as a module's forward, what exporters trace."""
-
-    def __init__(self, net):
-        super().__init__()
-        self.net = net
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.net.core(x)
+from mlcore.runtime import Core, export_onnx, onnx_engine, torch_engine
 
 
-def _example(net) -> torch.Tensor:
-    return torch.rand(1, net.in_channels, 40, 32)
-
-
-def make_eager(net):
-    module = Core(net).to(memory_format=torch.channels_last)
-
-    def run(x: np.ndarray) -> np.ndarray:
-        with torch.inference_mode():
-            return module(torch.from_numpy(x).contiguous(memory_format=torch.channels_last)).numpy()
-
-    return run
-
-
-def make_compile(net):
+def make_compile(net, threads: int):
     module = torch.compile(Core(net).to(memory_format=torch.channels_last), dynamic=False)
 
     def run(x: np.ndarray) -> np.ndarray:
@@ -47,26 +25,15 @@ def make_compile(net):
 
 
 def make_onnxruntime(net, threads: int):
-    import onnxruntime as ort
-
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "core.onnx"
-        torch.onnx.export(
-            Core(net), (_example(net),), str(path), dynamo=False, input_names=["x"],
-            dynamic_axes={"x": {2: "h", 3: "w"}},
-        )  # fmt: skip
-        options = ort.SessionOptions()
-        options.intra_op_num_threads, options.inter_op_num_threads = threads, 1
-        session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
-    return lambda x: session.run(None, {"x": x})[0]
+        return onnx_engine(export_onnx(net, Path(tmp) / "core.onnx"))
 
 
 def make_openvino(net, threads: int):
     import openvino as ov
 
-    model = ov.convert_model(
-        Core(net), example_input=_example(net), input=[ov.PartialShape([1, net.in_channels, -1, -1])]
-    )
+    shape = ov.PartialShape([1, net.in_channels, -1, -1])
+    model = ov.convert_model(Core(net), example_input=torch.rand(1, net.in_channels, 24, 20), input=[shape])
     config = {"INFERENCE_NUM_THREADS": threads, "INFERENCE_PRECISION_HINT": "f32"}
     request = ov.Core().compile_model(model, "CPU", config).create_infer_request()
 
@@ -78,8 +45,8 @@ def make_openvino(net, threads: int):
 
 
 RUNTIMES = {
-    "eager": lambda net, threads: make_eager(net),
-    "torch.compile": lambda net, threads: make_compile(net),
+    "eager": lambda net, threads: torch_engine(net, "cpu"),
     "onnxruntime": make_onnxruntime,
     "openvino": make_openvino,
+    "torch.compile": make_compile,
 }

@@ -110,4 +110,4 @@ def test_reinstalled_weights_change_the_output_in_the_same_process(empty_zoo):
     assert first_hash != second_hash
     expected = load(empty_zoo / "tiny_x2.json")[0]
     assert not np.array_equal(first, second)
-    assert np.array_equal(second, run_network(expected, np.asarray(image), 2))
+    assert np.abs(second.astype(int) - run_network(expected, np.asarray(image), 2)).max() <= 1
