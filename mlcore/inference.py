@@ -76,8 +76,9 @@ class _Runner:
     """
 
     def __init__(self, net, scale: int, device: str, engine=None):
-        from mlcore.runtime import torch_engine
+        from mlcore.runtime import keep_freed_memory, torch_engine
 
+        keep_freed_memory()
         self.net, self.scale, self.device = net, scale, device
         self.engine = engine or (torch_engine(net, device) if net is not None else None)
         self.margin = net.lr_margin() if net is not None else 2

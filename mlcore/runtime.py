@@ -8,6 +8,8 @@ graph is exported once per weights hash into a git-ignored folder beside the wei
 every process; when it cannot be exported or loaded, PyTorch runs instead.
 """
 
+import ctypes
+import functools
 import logging
 import os
 import tempfile
@@ -24,6 +26,22 @@ Engine = Callable[[np.ndarray], np.ndarray]
 CACHE_FOLDER = ".runtime"  # inside the zoo's weights folder
 # (architecture, scale) pairs where ONNX Runtime was not ≥ 1.3× faster than PyTorch on the CPU.
 TORCH_ON_CPU = {("EDSRLite", 3), ("EDSRLite", 4)}
+
+
+@functools.cache
+def keep_freed_memory() -> None:
+    """Ask glibc to keep freed blocks of up to 32 MB in the heap for the next tile.
+
+    By default it hands large blocks back to the OS on free, so every tile's arrays fault their pages
+    in again; on the measured VM that cost more than the arithmetic around the network (docs/speed.md).
+    Peak memory is unchanged: the blocks are reused, not added. A no-op where libc has no mallopt.
+    """
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError):
+        return
+    mallopt(-1, 1 << 30)  # M_TRIM_THRESHOLD: keep up to 1 GB of free heap top
+    mallopt(-3, 32 << 20)  # M_MMAP_THRESHOLD: blocks under 32 MB come from the heap
 
 
 def torch_engine(net, device: str) -> Engine:
