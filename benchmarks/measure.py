@@ -59,3 +59,14 @@ def machine() -> str:
     lines = Path("/proc/cpuinfo").read_text().splitlines()
     model = next((x.split(":", 1)[1].strip() for x in lines if x.startswith("model name")), platform.processor())
     return f"{model}, {os.cpu_count()} cores visible, {platform.system()} {platform.release()}"
+
+
+def core_gflop_per_mp(net, lr_side: int = 64) -> float:
+    """GFLOP per output megapixel of ``net.core`` alone (the model card's count includes the enlargement)."""
+    import torch
+    from torch.utils.flop_counter import FlopCounterMode
+
+    side = lr_side * net.scale if net.hr_space else lr_side
+    with torch.no_grad(), FlopCounterMode(display=False) as counter:
+        net.core(torch.zeros(1, net.in_channels, side, side))
+    return counter.get_total_flops() / (lr_side * net.scale) ** 2 * 1e6 / 1e9

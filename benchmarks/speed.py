@@ -21,7 +21,7 @@ from PIL import Image
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.measure import best_of, machine, matmul_gflops, peak_rss_mb  # noqa: E402
+from benchmarks.measure import best_of, core_gflop_per_mp, machine, matmul_gflops, peak_rss_mb  # noqa: E402
 
 DATASETS = ROOT.parent / "shared" / "datasets"
 PEERS = ROOT.parent / "shared" / "peers" / "opencv_dnn_superres"
@@ -84,7 +84,7 @@ def measure_ours(name, scale, lr, args, rows, runtime_rows) -> None:
     if name == zoo.BICUBIC:
         rows.append(row)
         return
-    net, card = load(zoo.card_path(name, scale))
+    net = load(zoo.card_path(name, scale))[0]
     x = network_input(net, lr)
     reference, timings = None, {}
     for runtime in args.runtimes:
@@ -95,9 +95,9 @@ def measure_ours(name, scale, lr, args, rows, runtime_rows) -> None:
             best_of(lambda run=run: run(x), args.repeats) / mp,
             float(np.abs(out - reference).max()) * 255,
         )
-    shipped = "eager" if (type(net).__name__, scale) in TORCH_ON_CPU else "onnxruntime"
+    shipped = "eager" if type(net).__name__ in TORCH_ON_CPU else "onnxruntime"
     row["network"] = timings.get(shipped, timings[args.runtimes[0]])[0]
-    row["gflops"] = card["flops_per_mp"] / 1e9 / row["network"]
+    row["gflops"] = core_gflop_per_mp(net) / row["network"]
     rows.append(row)
     runtime_rows.append({"model": name, "scale": scale, **timings})
 

@@ -20,7 +20,7 @@ def _main_table(rows: list[dict], matmul: float) -> list[str]:
         peer, bicubic = at.get("opencv_fsrcnn", {}).get("whole"), at.get("bicubic", {}).get("whole")
         for r in at.values():
             network = r.get("network")
-            share = f"{1 - network / r['whole']:.0%}" if network else "–"
+            share = f"{1 - network / r['whole']:.0%}" if network and "gflops" in r else "–"
             gflops = f"{r['gflops']:.1f} ({r['gflops'] / matmul:.0%})" if "gflops" in r else "–"
             lines.append(
                 f"| {r['model']} | ×{scale} | {r['whole']:.3f} | {f'{network:.3f}' if network else '–'} | {share} "

@@ -1,9 +1,10 @@
 """Where the learned part of a network (``SRNet.core``) runs: an engine maps a float32 (1, C, h, w) array
 to (1, C, h*s, w*s) (or the same size for ``hr_space`` networks).
 
-On the CPU, ONNX Runtime where it measured at least 1.3× faster than PyTorch with outputs within 1e-5
-(docs/speed.md): every shipped architecture except edsr_lite at ×3 and ×4, where oneDNN's
-channels-last convolutions already run near this machine's matmul rate. CUDA keeps PyTorch. The ONNX
+On the CPU, ONNX Runtime where it measured at least 1.3× faster than PyTorch with outputs within 1e-6
+(docs/speed.md): srcnn, fsrcnn and espcn; edsr_lite stays on PyTorch, whose channels-last
+convolutions run it near this machine's matmul rate (no runtime won by 1.3× in every run). CUDA keeps
+PyTorch. The ONNX
 graph is exported once per weights hash into a git-ignored folder beside the weights and reused by
 every process; when it cannot be exported or loaded, PyTorch runs instead.
 """
@@ -24,8 +25,8 @@ logger = logging.getLogger(__name__)
 
 Engine = Callable[[np.ndarray], np.ndarray]
 CACHE_FOLDER = ".runtime"  # inside the zoo's weights folder
-# (architecture, scale) pairs where ONNX Runtime was not ≥ 1.3× faster than PyTorch on the CPU.
-TORCH_ON_CPU = {("EDSRLite", 3), ("EDSRLite", 4)}
+# Architectures for which ONNX Runtime was not ≥ 1.3× faster than PyTorch on the CPU.
+TORCH_ON_CPU = {"EDSRLite"}
 
 
 @functools.cache
@@ -97,7 +98,7 @@ def onnx_engine(path: Path) -> Engine:
 
 def make_engine(net, device: str, weights_hash: str, weights_dir: Path) -> Engine:
     """The measured-best engine for ``net`` on ``device``; PyTorch when the faster one is unavailable."""
-    if device != "cpu" or (type(net).__name__, net.scale) in TORCH_ON_CPU or not weights_hash:
+    if device != "cpu" or type(net).__name__ in TORCH_ON_CPU or not weights_hash:
         return torch_engine(net, device)
     path = Path(weights_dir) / CACHE_FOLDER / f"{weights_hash}.onnx"
     try:
