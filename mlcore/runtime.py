@@ -31,7 +31,7 @@ TORCH_ON_CPU = {"EDSRLite"}
 
 @functools.cache
 def keep_freed_memory() -> None:
-    """Ask glibc to keep freed blocks of up to 32 MB in the heap for the next tile.
+    """Ask glibc to keep freed blocks of up to 256 MB in the heap for the next tile.
 
     By default it hands large blocks back to the OS on free, so every tile's arrays fault their pages
     in again; on the measured VM that cost more than the arithmetic around the network (docs/speed.md).
@@ -42,7 +42,7 @@ def keep_freed_memory() -> None:
     except (OSError, AttributeError):
         return
     mallopt(-1, 1 << 30)  # M_TRIM_THRESHOLD: keep up to 1 GB of free heap top
-    mallopt(-3, 32 << 20)  # M_MMAP_THRESHOLD: blocks under 32 MB come from the heap
+    mallopt(-3, 256 << 20)  # M_MMAP_THRESHOLD: blocks under 256 MB (a tile's feature maps) from the heap
 
 
 def torch_engine(net, device: str) -> Engine:
