@@ -149,13 +149,16 @@ def upscale(
     device: str = "auto",
     tile: int | None = None,
     on_progress: Callable[[int, int], None] | None = None,
+    restore: str = "auto",
 ) -> Image.Image:
     """See :func:`mlcore.upscale`."""
+    from mlcore.restoration import choose_model
+
     scale = zoo.check_scale(scale)
-    name, weights_hash = zoo.resolve_model(model, scale)
+    choice = choose_model(image, scale=scale, model=model, restore=restore)
     pixels = to_pixels(image)
     device = resolve_device(device)
-    net, engine = load_network(name, scale, device, weights_hash)
+    net, engine = load_network(choice.name, scale, device, choice.weights_hash)
     runner = _Runner(net, scale, device, engine)
     bicubic = _Runner(None, scale, device)
     h, w = pixels.colour.shape[:2]
