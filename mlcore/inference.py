@@ -1,4 +1,5 @@
-"""The one upscale call: device choice, a per-process weight cache, and exact tiling.
+"""The one upscale call: device choice, a per-process weight cache keyed by weights hash, and exact
+tiling; the learned part of each network runs in the engine ``mlcore.runtime`` picks.
 
 An image is cut into LR tiles, each read with ``margin`` pixels of context (at least the network's
 receptive field, bicubic enlargement included) and cropped back after the network, so tiled and

@@ -3,10 +3,9 @@ to (1, C, h*s, w*s) (or the same size for ``hr_space`` networks).
 
 On the CPU, ONNX Runtime where it measured at least 1.3× faster than PyTorch with outputs within 1e-6
 (docs/speed.md): srcnn, fsrcnn and espcn; edsr_lite stays on PyTorch, whose channels-last
-convolutions run it near this machine's matmul rate (no runtime won by 1.3× in every run). CUDA keeps
-PyTorch. The ONNX
-graph is exported once per weights hash into a git-ignored folder beside the weights and reused by
-every process; when it cannot be exported or loaded, PyTorch runs instead.
+convolutions run it near this machine's matmul rate (no runtime beat it by 1.3×). CUDA keeps PyTorch.
+The ONNX graph is exported once per weights hash into a git-ignored folder beside the weights and
+reused by every process; when it cannot be exported or loaded, PyTorch runs instead.
 """
 
 import ctypes
