@@ -62,7 +62,7 @@ screenshots: .venv/.installed chromium
 	SCREENSHOTS_DIR=docs/screenshots $(PY) -m pytest tests/e2e
 
 bench: .venv/.installed
-	$(PY) benchmarks/inference_speed.py
+	$(PY) benchmarks/speed.py
 
 evaluate: .venv/.installed
 	$(PY) manage.py evaluate --models all --scales 2 3 4 --datasets Set5 Set14 BSD100

@@ -15,7 +15,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 OUT_W, OUT_H = 1024, 768
 BODIES = {  # (width, blocks): the shipped one first, then candidates
-    2: [(32, 6), (32, 8), (40, 6)],
+    2: [(32, 6), (32, 8), (40, 6), (48, 6), (32, 10)],
     3: [(48, 6), (48, 8), (64, 6)],
     4: [(64, 6), (64, 8), (64, 9), (64, 10), (80, 6)],
 }
@@ -30,7 +30,9 @@ def main() -> None:
     import torch
 
     from mlcore.archs import build
+    from mlcore.runtime import keep_freed_memory
 
+    keep_freed_memory()  # as mlcore.upscale runs
     torch.set_num_threads(args.threads)
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads")
     print("| scale | body (width×blocks) | parameters | s / output MP |")

@@ -1,4 +1,5 @@
-"""The one upscale call: device choice, a per-process weight cache, and exact tiling.
+"""The one upscale call: device choice, a per-process weight cache keyed by weights hash, and exact
+tiling; the learned part of each network runs in the engine ``mlcore.runtime`` picks.
 
 An image is cut into LR tiles, each read with ``margin`` pixels of context (at least the network's
 receptive field, bicubic enlargement included) and cropped back after the network, so tiled and
@@ -21,7 +22,11 @@ DEFAULT_TILE_OUTPUT = 1024
 DEFAULT_TILE_OUTPUT_HR_SPACE = 512
 _GRAY_WEIGHTS = np.array([0.299, 0.587, 0.114], dtype=np.float32)  # BT.601 luma of R, G, B
 
-_cache: dict[tuple[str, int, str], object] = {}
+# Networks by (weights hash, device): installing new weights under a name changes its card's hash, so a
+# running worker loads them on its next call instead of serving the old ones. ``_serving`` remembers
+# which hash each (name, scale, device) last used, so replaced weights are dropped, not kept for ever.
+_cache: dict[tuple[str, str], object] = {}
+_serving: dict[tuple[str, int, str], str] = {}
 _cache_lock = threading.Lock()
 
 
@@ -37,20 +42,23 @@ def resolve_device(device: str = "auto") -> str:
     return device
 
 
-def load_network(name: str, scale: int, device: str):
-    """The zoo network ``name`` at ``scale`` on ``device``, loaded once per process (None for bicubic)."""
+def load_network(name: str, scale: int, device: str, weights_hash: str):
+    """``(network, engine)`` for the zoo model ``name`` at ``scale`` whose card names ``weights_hash``, on
+    ``device``, loaded once per process and weights ((None, None) for bicubic); see ``mlcore.runtime``."""
     if name == zoo.BICUBIC:
-        return None
-    key = (name, scale, device)
+        return None, None
+    key = (weights_hash, device)
     with _cache_lock:
         if key not in _cache:
-            import torch
-
             from mlcore.checkpoints import load
+            from mlcore.runtime import make_engine
 
             net = load(zoo.card_path(name, scale), device=device)[0]
-            # NHWC: oneDNN's convolutions run 1.5–1.9× faster on the CPU in this layout (docs/models.md)
-            _cache[key] = net.to(memory_format=torch.channels_last)
+            _cache[key] = (net, make_engine(net, device, weights_hash, zoo.WEIGHTS_DIR))
+        replaced = _serving.get((name, scale, device))
+        if replaced is not None and replaced != weights_hash:
+            _cache.pop((replaced, device), None)
+        _serving[(name, scale, device)] = weights_hash
         return _cache[key]
 
 
@@ -61,39 +69,50 @@ def _tiles(height: int, width: int, tile: int) -> Iterator[tuple[int, int, int, 
 
 
 class _Runner:
-    """Turns an 8-bit LR tile (h, w[, 3]) into an 8-bit HR tile with one network (or bicubic)."""
+    """Turns an 8-bit LR tile (h, w[, 3]) into an 8-bit HR tile with one network (or bicubic).
 
-    def __init__(self, net, scale: int, device: str):
+    The bicubic enlargement of all three planes is computed once, outside the network: it is the
+    chroma's enlargement, the residual the network's detail is added to and, for ``hr_space`` networks,
+    their input.
+    """
+
+    def __init__(self, net, scale: int, device: str, engine=None):
+        from mlcore.runtime import keep_freed_memory, torch_engine
+
+        keep_freed_memory()
         self.net, self.scale, self.device = net, scale, device
+        self.engine = engine or (torch_engine(net, device) if net is not None else None)
         self.margin = net.lr_margin() if net is not None else 2
 
-    def _forward(self, x: np.ndarray, net) -> np.ndarray:
-        """(h, w, C) float32 in [0, 1] through ``net`` (None: bicubic) → (h*s, w*s, C) float32."""
+    def _bicubic(self, x: np.ndarray) -> np.ndarray:
+        """(h, w, C) float32 → (h*s, w*s, C) float32, MATLAB's bicubic, unclipped."""
         import torch
 
         from mlcore.archs import bicubic_upsample
 
         with torch.inference_mode():
-            t = torch.from_numpy(x.transpose(2, 0, 1)[None]).to(self.device)  # (1, C, h, w), NHWC in memory
-            t = t.contiguous(memory_format=torch.channels_last)
-            out = net(t) if net is not None else bicubic_upsample(t, self.scale)
-            return out[0].permute(1, 2, 0).float().cpu().numpy()
+            t = torch.from_numpy(np.ascontiguousarray(x.transpose(2, 0, 1))).to(self.device)  # (C, h, w)
+            return bicubic_upsample(t, self.scale).permute(1, 2, 0).float().cpu().numpy()
+
+    def _network(self, planes: np.ndarray) -> np.ndarray:
+        """(h, w, 3) RGB or YCbCr planes → (h*s, w*s, 3): the network's channels first, bicubic the rest."""
+        c = self.net.in_channels
+        up = self._bicubic(planes)
+        x = up[..., :c] if self.net.hr_space else planes[..., :c]
+        out = self.engine(np.ascontiguousarray(x.transpose(2, 0, 1)[None]))[0].transpose(1, 2, 0)
+        out = out + up[..., :c] if self.net.residual else out
+        return np.concatenate([out, up[..., c:]], axis=2)
 
     def __call__(self, tile: np.ndarray) -> np.ndarray:
         x = tile.astype(np.float32) / 255.0
         gray = x.ndim == 2
         if self.net is None:
-            out = self._forward(x[..., None] if gray else x, None)
+            out = self._bicubic(x[..., None] if gray else x)
             out = out[..., 0] if gray else out
         else:
             rgb = np.repeat(x[..., None], 3, axis=2) if gray else x
-            if self.net.channels == "rgb":
-                out = self._forward(rgb, self.net)
-            else:
-                ycbcr = rgb_to_ycbcr(rgb)
-                y_hr = self._forward(ycbcr[..., :1], self.net)  # (h*s, w*s, 1)
-                cbcr_hr = self._forward(ycbcr[..., 1:], None)  # chroma by bicubic
-                out = ycbcr_to_rgb(np.concatenate([y_hr, cbcr_hr], axis=2))
+            rgb_net = self.net.channels == "rgb"
+            out = self._network(rgb) if rgb_net else ycbcr_to_rgb(self._network(rgb_to_ycbcr(rgb)))
             out = out @ _GRAY_WEIGHTS if gray else out
         return np.clip(np.floor(out * 255.0 + 0.5), 0, 255).astype(np.uint8)
 
@@ -137,10 +156,11 @@ def upscale(
     from mlcore.restoration import choose_model
 
     scale = zoo.check_scale(scale)
-    name = choose_model(image, scale=scale, model=model, restore=restore).name
+    choice = choose_model(image, scale=scale, model=model, restore=restore)
     pixels = to_pixels(image)
     device = resolve_device(device)
-    runner = _Runner(load_network(name, scale, device), scale, device)
+    net, engine = load_network(choice.name, scale, device, choice.weights_hash)
+    runner = _Runner(net, scale, device, engine)
     bicubic = _Runner(None, scale, device)
     h, w = pixels.colour.shape[:2]
     tile = tile or default_tile(runner.net, scale)

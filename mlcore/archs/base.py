@@ -18,30 +18,70 @@ from mlcore.imaging.resize import resize_weights
 BICUBIC_MARGIN = 2
 
 
+_TAPS = 3  # LR pixels the bicubic kernel can reach on each side of an output's nearest input (±2, +1 spare)
+
+
+@lru_cache(maxsize=8)
+def _phase_kernels(scale: int) -> np.ndarray:
+    """(s, 2·_TAPS + 1): output ``k·s + p`` is kernel ``p`` applied around input ``k``.
+
+    An integer enlargement repeats the same ``s`` kernels along the line, so they are read off one
+    interior row of MATLAB's weights; the edges are handled by mirroring the input, as MATLAB does.
+    """
+    n, k = 4 * _TAPS + 2, 2 * _TAPS + 1  # a line long enough that input k is interior
+    weights, indices = resize_weights(n, n * scale, float(scale))
+    kernels = np.zeros((scale, 2 * _TAPS + 1))
+    for phase in range(scale):
+        np.add.at(kernels[phase], indices[k * scale + phase] - k + _TAPS, weights[k * scale + phase])
+    return kernels
+
+
 @lru_cache(maxsize=64)
-def _resize_matrix(in_length: int, scale: int) -> np.ndarray:
-    weights, indices = resize_weights(in_length, in_length * scale, float(scale))
-    matrix = np.zeros((in_length * scale, in_length))
-    np.add.at(matrix, (np.arange(matrix.shape[0])[:, None], indices), weights)
-    return matrix
+def _mirrored(length: int) -> np.ndarray:
+    """Indices of a line padded by _TAPS on each side, edges repeated symmetrically (MATLAB's padding)."""
+    mirror = np.concatenate([np.arange(length), np.arange(length - 1, -1, -1)])
+    return mirror[np.mod(np.arange(-_TAPS, length + _TAPS), 2 * length)]
+
+
+def _enlarge_rows(x: torch.Tensor, scale: int) -> torch.Tensor:
+    """(M, h, w) → (M, h*s, w): phase ``p`` is a weighted sum of the mirrored input shifted by each tap.
+
+    Shifted slices and in-place adds: on a CPU this beat a convolution, an unfold-matmul and the dense
+    resize matrix (docs/speed.md), and it is the same code on CUDA.
+    """
+    m, h, w = x.shape
+    padded = x.index_select(1, torch.from_numpy(_mirrored(h)).to(x.device))  # (M, h + 2·taps, w)
+    out = x.new_zeros(m, h, scale, w)
+    for phase, kernel in enumerate(_phase_kernels(scale)):
+        for tap, weight in enumerate(kernel):
+            if weight:
+                out[:, :, phase].add_(padded[:, tap : tap + h], alpha=float(weight))
+    return out.reshape(m, h * scale, w)
 
 
 def bicubic_upsample(x: torch.Tensor, scale: int) -> torch.Tensor:
-    """MATLAB's bicubic enlargement by an integer ``scale``: (N, C, h, w) → (N, C, h*s, w*s), unclipped.
+    """MATLAB's bicubic enlargement by an integer ``scale``: (..., h, w) → (..., h*s, w*s), unclipped.
 
-    Written as two small dense matrices (out × in, edges mirrored as MATLAB), so it is exact at the
-    borders and runs on any device; meant for tiles and patches, not whole large images.
+    Separable, each direction as ``s`` short filters over the mirrored input, so it is exact at the
+    borders, runs on any device and costs O(taps) per output pixel whatever the image size.
     """
-    rows = torch.from_numpy(_resize_matrix(x.shape[-2], scale)).to(x)  # (h*s, h)
-    cols = torch.from_numpy(_resize_matrix(x.shape[-1], scale)).to(x)  # (w*s, w)
-    return rows @ x @ cols.T
+    *lead, h, w = x.shape
+    rows = _enlarge_rows(x.reshape(-1, h, w), scale)  # (M, h*s, w)
+    cols = _enlarge_rows(rows.transpose(1, 2).contiguous(), scale)  # (M, w*s, h*s)
+    return cols.transpose(1, 2).reshape(*lead, h * scale, w * scale)
 
 
 class SRNet(nn.Module):
-    """Base class: subclasses set ``channels`` and implement ``forward`` and ``lr_margin``."""
+    """Base class: subclasses set ``channels`` and implement ``core`` and ``lr_margin``.
+
+    ``forward`` is the bicubic enlargement (when used) around ``core``, the learned part: ``core`` has no
+    size-dependent constants, so an inference runtime can compile it once for every tile shape while the
+    enlargement is computed outside it, together with the chroma's.
+    """
 
     channels: str = "y"  # "y" (luma; chroma by bicubic) or "rgb"
-    hr_space: bool = False  # True when the feature maps are at output resolution (memory per tile)
+    hr_space: bool = False  # True when ``core`` reads the bicubic enlargement instead of the LR image
+    residual: bool = True  # True when the bicubic enlargement is added to ``core``'s output
 
     def __init__(self, scale: int):
         super().__init__()
@@ -50,6 +90,16 @@ class SRNet(nn.Module):
     @property
     def in_channels(self) -> int:
         return 1 if self.channels == "y" else 3
+
+    def core(self, x: torch.Tensor) -> torch.Tensor:
+        """(N, C, h, w) LR (or (N, C, h*s, w*s) enlarged when ``hr_space``) → (N, C, h*s, w*s)."""
+        raise NotImplementedError
+
+    def forward(self, lr: torch.Tensor) -> torch.Tensor:
+        """(N, C, h, w) in [0, 1] → (N, C, h*s, w*s), unclipped."""
+        up = bicubic_upsample(lr, self.scale) if self.residual or self.hr_space else None
+        out = self.core(up if self.hr_space else lr)
+        return out + up if self.residual else out
 
     def lr_margin(self) -> int:
         """LR pixels of context each output pixel depends on, on each side (the tiling overlap)."""

@@ -6,7 +6,7 @@ the body learns only the missing detail. Fully convolutional, receptive field 2Â
 import torch
 from torch import nn
 
-from mlcore.archs.base import BICUBIC_MARGIN, SRNet, bicubic_upsample
+from mlcore.archs.base import BICUBIC_MARGIN, SRNet
 
 
 class ResBlock(nn.Module):
@@ -35,7 +35,6 @@ class EDSRLite(SRNet):
     def lr_margin(self) -> int:
         return max(2 * self.blocks + 3, BICUBIC_MARGIN)
 
-    def forward(self, lr: torch.Tensor) -> torch.Tensor:
+    def core(self, lr: torch.Tensor) -> torch.Tensor:
         feat = self.head(lr)  # (N, width, h, w)
-        out = self.tail(feat + self.body(feat))  # (N, 1, h*s, w*s)
-        return out + bicubic_upsample(lr, self.scale)
+        return self.tail(feat + self.body(feat))  # (N, 1, h*s, w*s)

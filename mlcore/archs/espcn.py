@@ -5,7 +5,7 @@ upsampling layer, on luma. ``residual`` adds the bicubic enlargement of the inpu
 import torch
 from torch import nn
 
-from mlcore.archs.base import BICUBIC_MARGIN, SRNet, bicubic_upsample
+from mlcore.archs.base import BICUBIC_MARGIN, SRNet
 
 
 class ESPCN(SRNet):
@@ -26,6 +26,5 @@ class ESPCN(SRNet):
     def lr_margin(self) -> int:
         return max(2 + 1 + 1, BICUBIC_MARGIN)
 
-    def forward(self, lr: torch.Tensor) -> torch.Tensor:
-        out = self.body(lr)
-        return out + bicubic_upsample(lr, self.scale) if self.residual else out
+    def core(self, lr: torch.Tensor) -> torch.Tensor:
+        return self.body(lr)

@@ -6,7 +6,7 @@ then a 9×9 deconvolution to HR. FSRCNN(d=56, s=12, m=4) by default, on luma.
 import torch
 from torch import nn
 
-from mlcore.archs.base import BICUBIC_MARGIN, SRNet, bicubic_upsample
+from mlcore.archs.base import BICUBIC_MARGIN, SRNet
 
 
 class FSRCNN(SRNet):
@@ -26,6 +26,5 @@ class FSRCNN(SRNet):
         # 5×5 + m 3×3 convs in LR, then the 9×9 deconvolution reaches ceil(4 / s) + 1 LR pixels.
         return max(2 + self.m + -(-4 // self.scale) + 1, BICUBIC_MARGIN)
 
-    def forward(self, lr: torch.Tensor) -> torch.Tensor:
-        out = self.deconv(self.body(lr))  # (N, 1, h*s, w*s)
-        return out + bicubic_upsample(lr, self.scale) if self.residual else out
+    def core(self, lr: torch.Tensor) -> torch.Tensor:
+        return self.deconv(self.body(lr))  # (N, 1, h*s, w*s)

@@ -8,7 +8,7 @@ bicubic-enlarged input, RGB as the report. ``residual`` adds the bicubic input b
 import torch
 from torch import nn
 
-from mlcore.archs.base import SRNet, bicubic_upsample, hr_to_lr_margin
+from mlcore.archs.base import SRNet, hr_to_lr_margin
 
 
 class SRCNN(SRNet):
@@ -40,7 +40,5 @@ class SRCNN(SRNet):
     def lr_margin(self) -> int:
         return hr_to_lr_margin(sum(k // 2 for k in self.kernels), self.scale)
 
-    def forward(self, lr: torch.Tensor) -> torch.Tensor:
-        up = bicubic_upsample(lr, self.scale)  # (N, 3, h*s, w*s)
-        out = self.body(up)
-        return out + up if self.residual else out
+    def core(self, up: torch.Tensor) -> torch.Tensor:
+        return self.body(up)  # (N, 3, h*s, w*s) from the bicubic enlargement

@@ -91,3 +91,19 @@ def test_grown_edsr_lite_computes_what_the_trained_one_did(tmp_path):
         assert torch.equal(deep(x), small(x))
     assert deep.body[3].body[0].weight.abs().sum() > 0
     assert torch.equal(deep.body[4].weight, small.body[2].weight)  # the closing convolution moved to the end
+
+
+@pytest.mark.parametrize("scale", [2, 3, 4])
+def test_bicubic_upsample_equals_matlab_weights_at_every_size(scale):
+    from mlcore.imaging import resize_weights
+
+    def matrix(n):
+        weights, indices = resize_weights(n, n * scale, float(scale))
+        dense = np.zeros((n * scale, n))
+        np.add.at(dense, (np.arange(n * scale)[:, None], indices), weights)
+        return torch.from_numpy(dense)
+
+    for h, w in [(1, 1), (2, 3), (5, 7), (37, 29)]:
+        x = torch.rand(2, 3, h, w, dtype=torch.float64)
+        expected = matrix(h) @ x @ matrix(w).T
+        assert torch.allclose(bicubic_upsample(x, scale), expected, rtol=0, atol=1e-12)

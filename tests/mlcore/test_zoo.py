@@ -10,6 +10,7 @@ import mlcore
 from mlcore import zoo
 from mlcore.archs import build
 from mlcore.checkpoints import load, save
+from mlcore.inference import run_network
 
 from .conftest import photo
 
@@ -115,3 +116,18 @@ def test_zoo_reads_each_file_once_until_it_changes(empty_zoo, monkeypatch):
     listed = mlcore.list_models()
     assert [m["name"] for m in listed["models"]] == ["bicubic", "first", "second"]
     assert listed["default"]["2"] == "second" and sorted(set(reads)) == ["second_x2.json", "zoo.json"]
+
+
+def test_reinstalled_weights_change_the_output_in_the_same_process(empty_zoo):
+    image = photo(24, 16)
+    install(empty_zoo, name="tiny")
+    first_hash = mlcore.resolve_model("tiny", 2)[1]
+    first = np.asarray(mlcore.upscale(image, scale=2, model="tiny", device="cpu"))
+    torch.manual_seed(1)  # different weights under the same name, as `train --install` writes them
+    save(empty_zoo, build("espcn", 2), {"name": "tiny", "arch": "espcn", "arch_args": {}})
+    second_hash = mlcore.resolve_model("tiny", 2)[1]
+    second = np.asarray(mlcore.upscale(image, scale=2, model="tiny", device="cpu"))
+    assert first_hash != second_hash
+    expected = load(empty_zoo / "tiny_x2.json")[0]
+    assert not np.array_equal(first, second)
+    assert np.abs(second.astype(int) - run_network(expected, np.asarray(image), 2)).max() <= 1
