@@ -5,41 +5,21 @@ Screenshots go to a temporary folder; ``make screenshots`` writes them to docs/s
 (SCREENSHOTS_DIR), so a test run never changes tracked files."""
 
 import base64
-import io
 import os
 import tempfile
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from PIL import Image, ImageDraw
+from PIL import Image
 from playwright.sync_api import Page, expect
 
 import mlcore
 from enhance.models import Enhancement
+from tests.e2e.helpers import photo_png
 
 SHOTS = Path(os.environ.get("SCREENSHOTS_DIR") or tempfile.mkdtemp(prefix="srsite-screenshots-"))
 INVALID = "Invalid file type. Please upload a valid image."
-
-
-def photo_png(size=(200, 150)) -> bytes:
-    """A small picture with edges and colour, so the pages look like they would with a photo."""
-    width, height = size
-    image = Image.new("RGB", size)
-    image.putdata(
-        [
-            (40 + x * 150 // width, 90 + y * 120 // height, 200 - x * 80 // width)
-            for y in range(height)
-            for x in range(width)
-        ]
-    )
-    draw = ImageDraw.Draw(image)
-    draw.ellipse((20, 20, 110, 110), fill=(250, 200, 60), outline=(120, 60, 0), width=3)
-    draw.rectangle((120, 60, 185, 135), fill=(30, 60, 120), outline=(255, 255, 255), width=2)
-    draw.line((0, 140, 200, 100), fill=(255, 255, 255), width=2)
-    buffer = io.BytesIO()
-    image.save(buffer, "PNG")
-    return buffer.getvalue()
 
 
 def shot(page: Page, name: str) -> None:
