@@ -39,6 +39,25 @@ def enhancement_queue_position(*, enhancement: Enhancement) -> int | None:
     return ahead.count() + 1
 
 
+MAX_STATUS_IDS = 100
+
+
+def enhancement_statuses_for_user(*, user, ids: list[int]) -> list[dict]:
+    """The state of several of the user's enhancements at once (unknown or others' ids are left out),
+    in ``ids`` order: what a page with many jobs polls with one request."""
+    rows = {e.pk: e for e in enhancement_list_for_user(user=user).filter(pk__in=ids[:MAX_STATUS_IDS])}
+    queued = Enhancement.objects.filter(status=Enhancement.Status.QUEUED).order_by("queued_at", "id")
+    # One query for every queued position on the page, instead of one count per job.
+    positions = {}
+    if any(e.status == Enhancement.Status.QUEUED for e in rows.values()):
+        positions = {pk: n for n, pk in enumerate(queued.values_list("pk", flat=True), start=1)}
+    return [
+        {"id": pk, "status": rows[pk].status, "progress": rows[pk].progress, "queue_position": positions.get(pk)}
+        for pk in dict.fromkeys(ids)
+        if pk in rows
+    ]
+
+
 def enhancement_models(*, scale: int | None = None) -> list[dict]:
     """The zoo for choosing a model: ``default`` first, then each model for ``scale`` with its hint."""
     zoo = mlcore.list_models()

@@ -15,6 +15,7 @@ from enhance.services.jobs import (
     enhancement_reap_if_stale,
     enhancement_run,
 )
+from enhance.services.statuses import enhancement_statuses, parse_status_ids
 
 __all__ = [
     "WorkerLost",
@@ -28,4 +29,6 @@ __all__ = [
     "enhancement_rerun",
     "enhancement_retry",
     "enhancement_run",
+    "enhancement_statuses",
+    "parse_status_ids",
 ]

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -91,6 +92,22 @@ def status(request, pk):
             "queue_position": selectors.enhancement_queue_position(enhancement=enhancement),
         }
     )
+
+
+@login_required
+@require_GET
+def statuses(request):
+    """``?ids=1,2,3``: every pending job of a page in one answer; a finished one comes with its tile's new
+    HTML, so the page swaps that tile alone."""
+    try:
+        ids = services.parse_status_ids(request.GET.get("ids"))
+    except validation.EnhancementError as exc:
+        return JsonResponse({"error": str(exc)}, status=exc.status)
+    items = services.enhancement_statuses(user=request.user, ids=ids)
+    by_id = {item["id"]: item for item in items if item["status"] not in Enhancement.ACTIVE}
+    for enhancement in selectors.enhancement_list_for_user(user=request.user).filter(pk__in=by_id):
+        by_id[enhancement.pk]["tile"] = render_to_string("enhance/_tile.html", {"enhancement": enhancement})
+    return JsonResponse({"items": items})
 
 
 @login_required
