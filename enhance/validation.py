@@ -124,12 +124,10 @@ def check_job(*, width: int, height: int, scale, model: str, quality_check: bool
         resolved, weights_hash = mlcore.resolve_model(model or "default", scale)
     except mlcore.ModelError as exc:
         raise EnhancementError(str(exc)) from None
-    if quality_check:
-        if min(width, height) < QUALITY_CHECK_MIN_SIDE:
-            raise EnhancementError(
-                f"The quality check needs an image of at least {QUALITY_CHECK_MIN_SIDE}×"
-                f"{QUALITY_CHECK_MIN_SIDE} pixels."
-            )
-    elif width * scale * height * scale > settings.SRSITE_MAX_OUTPUT_MP * 1_000_000:
+    if quality_check and min(width, height) < QUALITY_CHECK_MIN_SIDE:
+        raise EnhancementError(
+            f"The quality check needs an image of at least {QUALITY_CHECK_MIN_SIDE}×{QUALITY_CHECK_MIN_SIDE} pixels."
+        )
+    if width * scale * height * scale > settings.SRSITE_MAX_OUTPUT_MP * 1_000_000:
         raise EnhancementError(too_large_output_message(width * scale, height * scale))
     return scale, resolved, weights_hash

@@ -23,7 +23,9 @@ def job_options(request) -> dict:
     }
 
 
-def job_form_context(width: int, height: int, *, scale: int = 2, model: str = "default") -> dict:
+def job_form_context(
+    width: int, height: int, *, scale: int = 2, model: str = "default", quality_check: bool = False
+) -> dict:
     """Scales with their output size (and whether it is allowed) and the model choices."""
     limit = settings.SRSITE_MAX_OUTPUT_MP * 1_000_000
     scales = [
@@ -36,7 +38,13 @@ def job_form_context(width: int, height: int, *, scale: int = 2, model: str = "d
         }
         for s in mlcore.SCALES
     ]
-    return {"scales": scales, "models": selectors.enhancement_models(), "chosen_scale": scale, "chosen_model": model}
+    return {
+        "scales": scales,
+        "models": selectors.enhancement_models(),
+        "chosen_scale": scale,
+        "chosen_model": model,
+        "chosen_quality_check": quality_check,
+    }
 
 
 def client_rules() -> dict:

@@ -74,6 +74,7 @@ def detail(request, pk):
             enhancement.original_height,
             scale=enhancement.scale,
             model=enhancement.model_requested,
+            quality_check=enhancement.quality_check,
         ),
     }
     return render(request, "enhance/result.html", context)
