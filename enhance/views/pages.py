@@ -75,6 +75,7 @@ def detail(request, pk):
             scale=enhancement.scale,
             model=enhancement.model_requested,
             quality_check=enhancement.quality_check,
+            restore=enhancement.restore,
         ),
     }
     return render(request, "enhance/result.html", context)
