@@ -105,7 +105,12 @@ def test_whole_flow_in_a_real_browser(page: Page, live_server, tmp_path, setting
     expect(page.locator(".badge-done").first).to_be_visible()
     page.locator("[data-slider]").focus()
     page.keyboard.press("ArrowLeft")  # the before/after slider works from the keyboard
+    slider_pane = page.locator("[data-pane=slider]")
+    assert slider_pane.evaluate("(el) => el.style.getPropertyValue('--pos')") == "49%"
+    expect(page.locator(".slider-handle")).to_be_visible()
     shot(page, "result")
+    page.set_viewport_size({"width": 1366, "height": 900})
+    expect(page.get_by_role("link", name="Download PNG")).to_be_in_viewport()
 
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Download PNG").click()
