@@ -1,6 +1,9 @@
 """What several browser tests do: a photo-like picture, signing in, and collecting console errors."""
 
 import io
+import os
+import tempfile
+from pathlib import Path
 
 from PIL import Image, ImageDraw
 from playwright.sync_api import Page, expect
@@ -24,6 +27,15 @@ def photo_png(size=(200, 150)) -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, "PNG")
     return buffer.getvalue()
+
+
+# Screenshots go to a temporary folder; ``make screenshots`` writes them to docs/screenshots/ instead.
+SHOTS = Path(os.environ.get("SCREENSHOTS_DIR") or tempfile.mkdtemp(prefix="srsite-screenshots-"))
+
+
+def shot(page: Page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
 def log_in(page: Page, base_url: str, username: str, password: str = "correct horse battery") -> None:

@@ -5,9 +5,6 @@ Screenshots go to a temporary folder; ``make screenshots`` writes them to docs/s
 (SCREENSHOTS_DIR), so a test run never changes tracked files."""
 
 import base64
-import os
-import tempfile
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -16,15 +13,9 @@ from playwright.sync_api import Page, expect
 
 import mlcore
 from enhance.models import Enhancement
-from tests.e2e.helpers import photo_png
+from tests.e2e.helpers import photo_png, shot
 
-SHOTS = Path(os.environ.get("SCREENSHOTS_DIR") or tempfile.mkdtemp(prefix="srsite-screenshots-"))
 INVALID = "Invalid file type. Please upload a valid image."
-
-
-def shot(page: Page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
 def drop_files(page: Page, files: list[tuple[str, bytes]]) -> None:
@@ -111,6 +102,7 @@ def test_whole_flow_in_a_real_browser(page: Page, live_server, tmp_path, setting
     shot(page, "result")
     page.set_viewport_size({"width": 1366, "height": 900})
     expect(page.get_by_role("link", name="Download PNG")).to_be_in_viewport()
+    page.set_viewport_size({"width": 1280, "height": 860})
 
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Download PNG").click()

@@ -16,7 +16,7 @@ from playwright.sync_api import Page, expect
 
 from enhance import services
 from enhance.models import Enhancement
-from tests.e2e.helpers import log_in, photo_png, watch_console
+from tests.e2e.helpers import log_in, photo_png, shot, watch_console
 
 WINDOW = float(os.environ.get("POLL_WINDOW_SECONDS", "12"))
 JOBS = 8
@@ -75,6 +75,7 @@ def test_batch_page_polls_once_for_all_jobs_and_stops(page: Page, live_server, s
     during = [f for f in fetches(page) if start <= f["start"] <= start + WINDOW]
     print(f"\n{JOBS} jobs, {WINDOW:.0f} s pending: {len(during)} requests ({len(during) / WINDOW:.2f}/s)")
     expect(page.locator(".tile [data-status-text]").first).to_contain_text("%")
+    shot(page, "batch-running")
 
     # The real worker finishes all of them (the "running" ones go back to the queue it reads).
     update(running, status=Enhancement.Status.QUEUED, started_at=None)
@@ -94,3 +95,4 @@ def test_batch_page_polls_once_for_all_jobs_and_stops(page: Page, live_server, s
     assert errors == []
     assert page.evaluate("window.__sameDocument") is True
     expect(page.locator(".tile img")).to_have_count(JOBS)  # thumbnails arrived in place
+    shot(page, "batch-done")
