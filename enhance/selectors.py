@@ -62,11 +62,21 @@ def enhancement_models(*, scale: int | None = None) -> list[dict]:
     """The zoo for choosing a model: ``default`` first, then each model for ``scale`` with its hint."""
     zoo = mlcore.list_models()
     defaults = {int(k): v for k, v in zoo["default"].items()}
-    choices = [{"name": "default", "hint": "The best model shipped for the scale.", "default_for": defaults}]
+    choices = []
     for entry in zoo["models"]:
         if scale is None or scale in entry["scales"]:
-            choices.append({"name": entry["name"], "hint": entry.get("hint", ""), "scales": entry["scales"]})
-    return choices
+            hint = entry.get("hint", "")
+            # The card's hint starts with the plain words ("Best quality: …", "Fast: …").
+            label = f"{hint.split(':')[0]} — {entry['name']}" if ":" in hint else entry["name"]
+            choices.append({"name": entry["name"], "label": label, "hint": hint, "scales": entry["scales"]})
+    labels = {choice["name"]: choice["label"] for choice in choices}
+    resolved = sorted(set(defaults.values()))
+    if len(resolved) == 1:
+        default_label = f"Default: {labels.get(resolved[0], resolved[0])}"
+    else:
+        default_label = "Default: " + ", ".join(f"×{s} {name}" for s, name in sorted(defaults.items()))
+    default = {"name": "default", "label": default_label, "hint": "The best model shipped for the scale."}
+    return [{**default, "default_for": defaults}, *choices]
 
 
 def model_zoo() -> dict:
