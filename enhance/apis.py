@@ -181,6 +181,15 @@ class EnhancementViewSet(
     def perform_destroy(self, instance):
         services.enhancement_delete(enhancement=instance)
 
+    @extend_schema(
+        parameters=[s.StatusQuerySerializer], responses={200: s.EnhancementStatusListSerializer, **errors(400)}
+    )
+    @action(detail=False, methods=["get"], url_path="status", pagination_class=None)
+    def statuses(self, request):
+        """The state of several of your enhancements in one request (ids you do not own are left out)."""
+        ids = services.parse_status_ids(request.query_params.get("ids"))
+        return Response({"items": services.enhancement_statuses(user=request.user, ids=ids)})
+
     @extend_schema(request=None, responses={200: s.EnhancementSerializer, **errors(404, 409)})
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):

@@ -82,9 +82,8 @@ def check_job(
         resolved, weights_hash = mlcore.resolve_model(parse_model(model), scale)
     except mlcore.ModelError as exc:
         raise EnhancementError(messages.engine_error(exc)) from None
-    if quality_check:
-        if min(width, height) < QUALITY_CHECK_MIN_SIDE:
-            raise EnhancementError(messages.QUALITY_CHECK_TOO_SMALL.format(min_side=QUALITY_CHECK_MIN_SIDE))
-    elif refusal := output_refusal(width, height, scale):
+    if quality_check and min(width, height) < QUALITY_CHECK_MIN_SIDE:
+        raise EnhancementError(messages.QUALITY_CHECK_TOO_SMALL.format(min_side=QUALITY_CHECK_MIN_SIDE))
+    if refusal := output_refusal(width, height, scale):  # the quality check makes the upscale too
         raise EnhancementError(refusal)
     return scale, resolved, weights_hash

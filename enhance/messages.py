@@ -70,3 +70,6 @@ def engine_error(exc: Exception) -> str:
     if isinstance(exc, mlcore.UnknownModelError):
         return UNKNOWN_MODEL.format(name=exc.name, choices=", ".join(exc.choices))
     return FAILED
+
+
+STATUS_IDS = "ids must be enhancement ids separated by commas, at most {limit}."

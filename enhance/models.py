@@ -125,11 +125,9 @@ class Enhancement(models.Model):
 
     @property
     def output_size(self) -> tuple[int, int]:
-        """What the job makes: the upload restored (quality check) or the upload × scale."""
+        """What the job makes: the upload × scale (a quality check's restorations are only measured)."""
         if self.result_width and self.result_height:
             return self.result_width, self.result_height
-        if self.quality_check:
-            return self.original_width, self.original_height
         return self.original_width * self.scale, self.original_height * self.scale
 
     @property

@@ -33,23 +33,24 @@ def upscale(image: Image.Image, *, scale: int, model: str, device: str, on_progr
 def quality_check(
     image: Image.Image, *, scale: int, model: str, device: str, on_progress: Progress
 ) -> tuple[Image.Image, dict[str, float]]:
-    """docs/spec.md §2: the upload as ground truth, downscaled, restored by ``model`` and by bicubic.
-
-    Returns the model's restoration (the upload's size, cropped to a multiple of ``scale``) and the
-    PSNR/SSIM of both restorations against the upload.
+    """A plain job's result (``image`` × ``scale``) plus the quality check as an add-on: the upload as
+    ground truth, downscaled, restored by ``model`` and by bicubic in a separate pass, and the PSNR/SSIM
+    of both restorations against the upload (§4 protocol).
     """
+    # The upscale has scale² times the restorations' pixels: it gets most of the progress bar.
+    result = mlcore.upscale(image, scale=scale, model=model, device=device, on_progress=_part(on_progress, 0, 8))
     truth = mlcore.prepare(image)  # upright 8-bit RGB or gray, as the engine sees it
     low = mlcore.downscale(truth, scale)
-    restored = mlcore.upscale(low, scale=scale, model=model, device=device, on_progress=_part(on_progress, 0, 9))
+    restored = mlcore.upscale(low, scale=scale, model=model, device=device, on_progress=_part(on_progress, 8, 1))
     bicubic = mlcore.upscale(low, scale=scale, model="bicubic", device=device, on_progress=_part(on_progress, 9, 1))
-    truth = truth.crop((0, 0, *restored.size))
+    truth = truth.crop((0, 0, *restored.size))  # the restorations are cropped to a multiple of scale
     metrics = {
         "psnr_model": mlcore.psnr(restored, truth, scale=scale),
         "ssim_model": mlcore.ssim(restored, truth, scale=scale),
         "psnr_bicubic": mlcore.psnr(bicubic, truth, scale=scale),
         "ssim_bicubic": mlcore.ssim(bicubic, truth, scale=scale),
     }
-    return restored, metrics
+    return result, metrics
 
 
 def _part(on_progress: Progress, before: int, share: int) -> Progress:

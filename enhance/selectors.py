@@ -40,15 +40,44 @@ def enhancement_queue_position(*, enhancement: Enhancement) -> int | None:
     return None if before is None else before + 1
 
 
+MAX_STATUS_IDS = 100
+
+
+def enhancement_statuses_for_user(*, user, ids: list[int]) -> list[dict]:
+    """The state of several of the user's enhancements at once (unknown or others' ids are left out),
+    in ``ids`` order: what a page with many jobs polls with one request."""
+    rows = {e.pk: e for e in enhancement_list_for_user(user=user).filter(pk__in=ids[:MAX_STATUS_IDS])}
+    return [
+        {
+            "id": pk,
+            "status": rows[pk].status,
+            "progress": rows[pk].progress,
+            "queue_position": enhancement_queue_position(enhancement=rows[pk]),
+        }
+        for pk in dict.fromkeys(ids)
+        if pk in rows
+    ]
+
+
 def enhancement_models(*, scale: int | None = None) -> list[dict]:
     """The zoo for choosing a model: ``default`` first, then each model for ``scale`` with its hint."""
     zoo = mlcore.list_models()
     defaults = {int(k): v for k, v in zoo["default"].items()}
-    choices = [{"name": "default", "hint": messages.DEFAULT_MODEL_HINT, "default_for": defaults}]
+    choices = []
     for entry in zoo["models"]:
         if scale is None or scale in entry["scales"]:
-            choices.append({"name": entry["name"], "hint": entry.get("hint", ""), "scales": entry["scales"]})
-    return choices
+            hint = entry.get("hint", "")
+            # The card's hint starts with the plain words ("Best quality: …", "Fast: …").
+            label = f"{hint.split(':')[0]} — {entry['name']}" if ":" in hint else entry["name"]
+            choices.append({"name": entry["name"], "label": label, "hint": hint, "scales": entry["scales"]})
+    labels = {choice["name"]: choice["label"] for choice in choices}
+    resolved = sorted(set(defaults.values()))
+    if len(resolved) == 1:
+        default_label = f"Default: {labels.get(resolved[0], resolved[0])}"
+    else:
+        default_label = "Default: " + ", ".join(f"×{s} {name}" for s, name in sorted(defaults.items()))
+    default = {"name": "default", "label": default_label, "hint": messages.DEFAULT_MODEL_HINT}
+    return [{**default, "default_for": defaults}, *choices]
 
 
 def model_zoo() -> dict:

@@ -120,6 +120,21 @@ class EnhancementProgressSerializer(QueuePositionMixin, serializers.ModelSeriali
         fields = ("id", "status", "progress", "queue_position")
 
 
+class StatusQuerySerializer(serializers.Serializer):
+    ids = serializers.CharField(help_text="Enhancement ids separated by commas (at most 100).")
+
+
+class EnhancementStatusSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=Enhancement.Status.choices)
+    progress = serializers.IntegerField(help_text="0–100.")
+    queue_position = serializers.IntegerField(allow_null=True, help_text="1 for the next job; null unless queued.")
+
+
+class EnhancementStatusListSerializer(serializers.Serializer):
+    items = EnhancementStatusSerializer(many=True)
+
+
 class EnhancementSerializer(UrlsMixin, QueuePositionMixin, serializers.ModelSerializer):
     model = serializers.CharField(source="model_requested", read_only=True)
     message = serializers.SerializerMethodField(help_text="What to tell a person when it failed or was cancelled.")

@@ -9,6 +9,7 @@ urlpatterns = [
     path("gallery/", pages.gallery, name="gallery"),
     path("account/", accounts.account, name="account"),
     path("batch/<uuid:batch>/", pages.batch, name="batch"),
+    path("enhancements/status/", pages.statuses, name="statuses"),
     path("enhancements/<int:pk>/", pages.detail, name="detail"),
     path("enhancements/<int:pk>/status/", pages.status, name="status"),
     path("enhancements/<int:pk>/cancel/", pages.cancel, name="cancel"),

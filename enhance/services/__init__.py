@@ -10,6 +10,7 @@ from enhance.services.enhancements import (
     enhancement_rerun,
     enhancement_retry,
 )
+from enhance.services.statuses import enhancement_statuses, parse_status_ids
 
 __all__ = [
     "enhancement_cancel",
@@ -19,4 +20,6 @@ __all__ = [
     "enhancement_queue_batch",
     "enhancement_rerun",
     "enhancement_retry",
+    "enhancement_statuses",
+    "parse_status_ids",
 ]

@@ -21,7 +21,15 @@ def job_options(request) -> dict:
     return JobOptionsForm(request.POST).options()
 
 
-def job_form_context(width: int, height: int, *, scale: int = 2, model: str = "default", restore: str = "auto") -> dict:
+def job_form_context(
+    width: int,
+    height: int,
+    *,
+    scale: int = 2,
+    model: str = "default",
+    restore: str = "auto",
+    quality_check: bool = False,
+) -> dict:
     """Scales with their output size (and why one is refused), the model choices and the restore modes."""
     scales = []
     for s in mlcore.SCALES:
@@ -35,6 +43,7 @@ def job_form_context(width: int, height: int, *, scale: int = 2, model: str = "d
         "models": selectors.enhancement_models(),
         "chosen_scale": scale,
         "chosen_model": model,
+        "chosen_quality_check": quality_check,
         "restore_modes": messages.RESTORE_CHOICES,
         "chosen_restore": restore,
     }

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -74,6 +75,7 @@ def detail(request, pk):
             enhancement.original_height,
             scale=enhancement.scale,
             model=enhancement.model_requested,
+            quality_check=enhancement.quality_check,
             restore=enhancement.restore,
         ),
     }
@@ -86,6 +88,22 @@ def status(request, pk):
     """The live state the result page polls."""
     enhancement = own_enhancement(request, pk)
     return JsonResponse(EnhancementProgressSerializer(enhancement).data)
+
+
+@login_required
+@require_GET
+def statuses(request):
+    """``?ids=1,2,3``: every pending job of a page in one answer; a finished one comes with its tile's new
+    HTML, so the page swaps that tile alone."""
+    try:
+        ids = services.parse_status_ids(request.GET.get("ids"))
+    except validation.EnhancementError as exc:
+        return JsonResponse({"error": str(exc)}, status=exc.status)
+    items = services.enhancement_statuses(user=request.user, ids=ids)
+    by_id = {item["id"]: item for item in items if item["status"] not in Enhancement.ACTIVE}
+    for enhancement in selectors.enhancement_list_for_user(user=request.user).filter(pk__in=by_id):
+        by_id[enhancement.pk]["tile"] = render_to_string("enhance/_tile.html", {"enhancement": enhancement})
+    return JsonResponse({"items": items})
 
 
 @login_required

@@ -2,6 +2,8 @@
 function setup(root) {
   if (root.dataset.ready) return;
   root.dataset.ready = "1";
+  // The display width comes from the markup's data (no inline style: the CSP allows CSSOM writes only).
+  root.querySelectorAll("[data-width]").forEach((el) => el.style.setProperty("--w", `${el.dataset.width}px`));
   const slider = root.querySelector("[data-slider]");
   const pane = root.querySelector("[data-pane=slider]");
   slider.addEventListener("input", () => pane.style.setProperty("--pos", `${slider.value}%`));

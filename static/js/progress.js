@@ -1,8 +1,22 @@
-// Live job state without reloading: polls each [data-status] element's URL while it is queued or
-// running; when a job finishes, the page's main content is fetched again and swapped in place.
+// Live job state without reloading. One timer for the whole page asks for every pending job's state in
+// one request, backs off while nothing changes, and stops when nothing is pending. Only what changed is
+// touched: a finished job's tile is replaced by its new HTML from the same answer; on a result page (no
+// tile) the content is fetched once, when its job finishes.
 const ACTIVE = new Set(["queued", "running"]);
 const LABELS = { new: "New", queued: "Queued", running: "Running", done: "Done", failed: "Failed", cancelled: "Cancelled" };
-const INTERVAL_MS = 1000;
+const FIRST_MS = 1200;
+const MAX_MS = 4000; // the last answer "done" comes at most this long after the job finished
+const GROWTH = 1.5;
+
+let timer = null;
+let delay = FIRST_MS;
+
+function describe(data) {
+  if (data.status === "queued") {
+    return `Waiting for a worker${data.queue_position ? ` — position ${data.queue_position} in the queue` : ""}`;
+  }
+  return data.status === "running" ? `Enhancing — ${data.progress}%` : "";
+}
 
 function render(el, data) {
   el.dataset.state = data.status;
@@ -10,16 +24,13 @@ function render(el, data) {
   const badge = el.querySelector("[data-status-badge]");
   badge.textContent = LABELS[data.status] || data.status;
   badge.className = `badge badge-${data.status}`;
-  const text = el.querySelector("[data-status-text]");
-  if (data.status === "queued") {
-    text.textContent = `Waiting for a worker${data.queue_position ? ` — position ${data.queue_position} in the queue` : ""}`;
-  } else if (data.status === "running") {
-    text.textContent = `Enhancing — ${data.progress}%`;
-  } else {
-    text.textContent = "";
-  }
+  el.querySelector("[data-status-text]").textContent = describe(data);
   const bar = el.querySelector("[data-status-progress]");
   if (bar) bar.value = data.progress;
+}
+
+function pending() {
+  return [...document.querySelectorAll("[data-status]")].filter((el) => ACTIVE.has(el.dataset.state));
 }
 
 async function swapMain() {
@@ -29,28 +40,46 @@ async function swapMain() {
   document.dispatchEvent(new CustomEvent("srsite:swap"));
 }
 
-function watch(el) {
-  if (el.dataset.watched || !ACTIVE.has(el.dataset.state)) return;
-  el.dataset.watched = "1";
-  const timer = setInterval(async () => {
-    try {
-      const response = await fetch(el.dataset.statusUrl, { headers: { Accept: "application/json" } });
-      if (!response.ok) throw new Error(response.statusText);
-      const data = await response.json();
-      render(el, data);
-      if (!ACTIVE.has(data.status)) {
-        clearInterval(timer);
-        await swapMain();
-      }
-    } catch {
-      // A hiccup (network, restart): keep polling.
+async function finish(el, data) {
+  const tile = el.closest(".tile");
+  if (tile && data.tile) {
+    tile.innerHTML = data.tile;
+  } else {
+    render(el, data);
+    await swapMain();
+  }
+}
+
+async function poll() {
+  timer = null;
+  const els = pending();
+  if (!els.length) return;
+  const byId = new Map(els.map((el) => [el.dataset.statusId, el]));
+  const url = new URL(els[0].dataset.statusesUrl, window.location.href);
+  url.searchParams.set("ids", [...byId.keys()].join(","));
+  let changed = false;
+  try {
+    const response = await fetch(url, { headers: { Accept: "application/json" } });
+    if (!response.ok) throw new Error(response.statusText);
+    for (const data of (await response.json()).items) {
+      const el = byId.get(String(data.id));
+      if (!el) continue;
+      const text = el.querySelector("[data-status-text]").textContent;
+      if (data.status === el.dataset.state && describe(data) === text) continue;
+      changed = true;
+      if (ACTIVE.has(data.status)) render(el, data);
+      else await finish(el, data);
     }
-  }, INTERVAL_MS);
+  } catch {
+    // A hiccup (network, restart): ask again later.
+  }
+  delay = changed ? FIRST_MS : Math.min(delay * GROWTH, MAX_MS);
+  schedule();
 }
 
-function init() {
-  document.querySelectorAll("[data-status]").forEach(watch);
+function schedule() {
+  if (timer === null && pending().length) timer = setTimeout(poll, delay);
 }
 
-document.addEventListener("srsite:swap", init);
-init();
+document.addEventListener("srsite:swap", schedule);
+schedule();

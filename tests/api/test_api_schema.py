@@ -10,6 +10,7 @@ OPERATIONS = {
     "/upload_img": {"post"},
     "/display": {"get"},
     "/api/enhancements/": {"get"},
+    "/api/enhancements/status/": {"get"},
     "/api/enhancements/{id}/": {"get", "delete"},
     "/api/enhancements/{id}/cancel/": {"post"},
     "/api/enhancements/{id}/retry/": {"post"},

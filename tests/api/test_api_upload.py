@@ -56,10 +56,10 @@ def test_upload_takes_scale_and_model(enhanced):
     assert enhancement.output_size == (36, 24)
 
 
-def test_upload_with_quality_check_reports_psnr_and_keeps_the_size(enhanced, make_upload):
+def test_upload_with_quality_check_reports_psnr_and_upscales_as_usual(enhanced, make_upload):
     enhancement = enhanced(image=make_upload("big.png", size=(40, 32)), scale=2, quality_check="true")
     assert enhancement.quality_check and enhancement.psnr_model is not None
-    assert enhancement.output_size == (40, 32)
+    assert enhancement.output_size == (80, 64)
 
 
 def unknown_model_message(name="nope") -> str:

@@ -5,46 +5,17 @@ Screenshots go to a temporary folder; ``make screenshots`` writes them to docs/s
 (SCREENSHOTS_DIR), so a test run never changes tracked files."""
 
 import base64
-import io
-import os
-import tempfile
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from PIL import Image, ImageDraw
+from PIL import Image
 from playwright.sync_api import Page, expect
 
 import mlcore
 from enhance.models import Enhancement
+from tests.e2e.helpers import photo_png, shot
 
-SHOTS = Path(os.environ.get("SCREENSHOTS_DIR") or tempfile.mkdtemp(prefix="srsite-screenshots-"))
 INVALID = "Invalid file type. Please upload a valid image."
-
-
-def photo_png(size=(200, 150)) -> bytes:
-    """A small picture with edges and colour, so the pages look like they would with a photo."""
-    width, height = size
-    image = Image.new("RGB", size)
-    image.putdata(
-        [
-            (40 + x * 150 // width, 90 + y * 120 // height, 200 - x * 80 // width)
-            for y in range(height)
-            for x in range(width)
-        ]
-    )
-    draw = ImageDraw.Draw(image)
-    draw.ellipse((20, 20, 110, 110), fill=(250, 200, 60), outline=(120, 60, 0), width=3)
-    draw.rectangle((120, 60, 185, 135), fill=(30, 60, 120), outline=(255, 255, 255), width=2)
-    draw.line((0, 140, 200, 100), fill=(255, 255, 255), width=2)
-    buffer = io.BytesIO()
-    image.save(buffer, "PNG")
-    return buffer.getvalue()
-
-
-def shot(page: Page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
 def drop_files(page: Page, files: list[tuple[str, bytes]]) -> None:
@@ -125,7 +96,13 @@ def test_whole_flow_in_a_real_browser(page: Page, live_server, tmp_path, setting
     expect(page.locator(".badge-done").first).to_be_visible()
     page.locator("[data-slider]").focus()
     page.keyboard.press("ArrowLeft")  # the before/after slider works from the keyboard
+    slider_pane = page.locator("[data-pane=slider]")
+    assert slider_pane.evaluate("(el) => el.style.getPropertyValue('--pos')") == "49%"
+    expect(page.locator(".slider-handle")).to_be_visible()
     shot(page, "result")
+    page.set_viewport_size({"width": 1366, "height": 900})
+    expect(page.get_by_role("link", name="Download PNG")).to_be_in_viewport()
+    page.set_viewport_size({"width": 1280, "height": 860})
 
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Download PNG").click()

@@ -59,12 +59,25 @@ def test_job_applies_exif_orientation(make_enhancement, run_jobs):
     assert (enhancement.result_width, enhancement.result_height) == (16, 24)
 
 
-def test_quality_check_restores_the_upload_and_reports_psnr_and_ssim(make_enhancement, run_jobs):
-    enhancement = queue(make_enhancement(size=(41, 33)), run_jobs, quality_check=True)
-    assert enhancement.status == Status.DONE, enhancement.error
-    assert (enhancement.result_width, enhancement.result_height) == (40, 32)  # cropped to a multiple of 2
-    assert enhancement.psnr_model > 20 and 0 < enhancement.ssim_model <= 1
-    assert enhancement.psnr_bicubic > 20 and 0 < enhancement.ssim_bicubic <= 1
+def test_quality_check_adds_psnr_and_ssim_to_the_normal_upscale(make_enhancement, run_jobs):
+    upload = make_enhancement(size=(41, 34))
+    plain = queue(make_enhancement(size=(41, 34)), run_jobs, scale=3, model="bicubic")
+    checked = queue(upload, run_jobs, scale=3, model="bicubic", quality_check=True)
+    assert checked.status == Status.DONE, checked.error
+    assert checked.output_size == (checked.result_width, checked.result_height) == (123, 102)
+    with plain.result.open("rb") as a, checked.result.open("rb") as b:  # the same image as without the check
+        assert a.read() == b.read()
+    # Measured on a separate restoration of the upload cropped to 39×33 (bicubic against itself).
+    assert checked.psnr_model == pytest.approx(checked.psnr_bicubic) and checked.psnr_model > 20
+    assert 0 < checked.ssim_model <= 1
+
+
+def test_quality_check_refuses_an_output_past_the_limit(make_enhancement, settings):
+    settings.SRSITE_MAX_OUTPUT_MP = 0.01
+    with pytest.raises(EnhancementError, match="The result would be 123×102 pixels"):
+        services.enhancement_queue(
+            enhancement=make_enhancement(size=(41, 34)), scale=3, model="bicubic", quality_check=True
+        )
 
 
 def test_quality_check_refuses_a_tiny_image(make_enhancement):

@@ -2,6 +2,7 @@
 
 import pytest
 
+import mlcore
 from enhance import selectors, services
 from enhance.models import Enhancement
 
@@ -36,3 +37,10 @@ def test_models_offer_default_first_with_hints():
     names = [choice["name"] for choice in selectors.enhancement_models()]
     assert names[0] == "default" and "bicubic" in names
     assert all(choice["hint"] for choice in selectors.enhancement_models())
+
+
+def test_model_labels_use_the_cards_plain_words_and_say_what_default_is():
+    labels = {choice["name"]: choice["label"] for choice in selectors.enhancement_models()}
+    best = mlcore.resolve_model("default", 2)[0]
+    assert labels["fsrcnn"] == "Fastest — fsrcnn" and labels["espcn"] == "Fast — espcn"
+    assert labels["default"] == f"Default: {labels[best]}" and best in labels["default"]
