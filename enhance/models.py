@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 
 import mlcore
+from enhance import messages
 
 
 def _media_name(folder: str, filename: str) -> str:
@@ -151,16 +152,16 @@ class Enhancement(models.Model):
             return ""
         if self.restoring:
             if self.restore == "strong":
-                return "Photo model — restoration set to strong"
+                return messages.NOTE_PHOTO_STRONG
             if self.jpeg_quality is not None and self.jpeg_quality <= mlcore.JPEG_QUALITY_THRESHOLD:
-                return f"Photo model — JPEG quality ≈ {self.jpeg_quality} detected"
-            return f"Photo model — noise ≈ {self.noise_sigma:.0f} detected"
+                return messages.NOTE_PHOTO_JPEG.format(quality=self.jpeg_quality)
+            return messages.NOTE_PHOTO_NOISE.format(sigma=self.noise_sigma)
         if self.restore == "off":
-            return "Clean model — restoration off"
+            return messages.NOTE_CLEAN_OFF
         if self.jpeg_quality is not None:
-            return f"Clean model — JPEG quality ≈ {self.jpeg_quality}, no restoration needed"
+            return messages.NOTE_CLEAN_FINE_JPEG.format(quality=self.jpeg_quality)
         if self.noise_sigma is not None:
-            return "Clean model — no compression or noise detected"
+            return messages.NOTE_CLEAN
         return ""
 
     @property
