@@ -15,6 +15,7 @@ from enhance.validation import EnhancementError
 
 NOT_FOUND_MESSAGE = "No such enhancement."
 BAD_REQUEST_MESSAGE = "The request could not be read. Please try again."
+SERVER_ERROR_MESSAGE = "Something went wrong on our side. Please try again later."
 API_PATHS = ("/api/", "/upload_img", "/display")
 
 
@@ -44,6 +45,14 @@ def page_not_found(request, exception):
     if request.path.startswith(API_PATHS):
         return JsonResponse({"error": "Not found."}, status=404)
     return defaults.page_not_found(request, exception)
+
+
+def server_error(request):
+    """Django's 500 (an unhandled exception, DEBUG off): ``{"error"}`` under the API's paths, so a client never
+    has to read an HTML page; the site's page elsewhere. The cause goes to the log, never to the client."""
+    if request.path.startswith(API_PATHS):
+        return JsonResponse({"error": SERVER_ERROR_MESSAGE}, status=500)
+    return defaults.server_error(request)
 
 
 def error_response(request, status: int, title: str, message: str) -> HttpResponse:

@@ -15,7 +15,7 @@ from mlcore.errors import (
     ImageError,
     ModelError,
 )
-from mlcore.imaging import downscale, prepare
+from mlcore.imaging import downscale, open_image, prepare
 from mlcore.metrics import psnr, ssim
 
 __all__ = [
@@ -27,6 +27,7 @@ __all__ = [
     "ModelError",
     "downscale",
     "list_models",
+    "open_image",
     "prepare",
     "psnr",
     "resolve_device",

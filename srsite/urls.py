@@ -15,3 +15,4 @@ urlpatterns = [
 
 handler400 = "enhance.api_errors.bad_request"
 handler404 = "enhance.api_errors.page_not_found"
+handler500 = "enhance.api_errors.server_error"

@@ -8,7 +8,6 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
-from PIL import Image
 
 import mlcore
 from enhance import rendering
@@ -107,14 +106,14 @@ def _render_and_store(enhancement: Enhancement, saved: list) -> dict:
         ):
             raise JobAborted
 
-    with enhancement.original.open("rb") as file, Image.open(file) as image:
-        image.load()
-        metrics = {}
-        options = {"scale": enhancement.scale, "model": model, "device": device, "on_progress": on_progress}
-        if enhancement.quality_check:
-            result, metrics = rendering.quality_check(image, **options)
-        else:
-            result = rendering.upscale(image, **options)
+    with enhancement.original.open("rb") as file:
+        image, _ = mlcore.open_image(file)  # the decode the upload was checked with
+    metrics = {}
+    options = {"scale": enhancement.scale, "model": model, "device": device, "on_progress": on_progress}
+    if enhancement.quality_check:
+        result, metrics = rendering.quality_check(image, **options)
+    else:
+        result = rendering.upscale(image, **options)
     enhancement.result.save("result.png", ContentFile(rendering.encode(result)), save=False)
     saved.append(enhancement.result.name)
     enhancement.thumbnail.save("thumb.webp", ContentFile(rendering.thumbnail(result)), save=False)

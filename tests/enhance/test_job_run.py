@@ -82,7 +82,7 @@ def test_job_failure_is_marked_with_the_spec_message_cause_kept_and_no_partial_f
         file.write(b"corrupted on disk after the upload")
     enhancement = queue(enhancement, run_jobs)
     assert enhancement.status == Status.FAILED
-    assert "UnidentifiedImageError" in enhancement.error
+    assert enhancement.error == "ImageError: Invalid file type. Please upload a valid image."  # cause: the log
     assert not enhancement.result and media_files() == [enhancement.original.name]
     assert f"Enhancement {enhancement.pk} failed" in caplog.text
 
