@@ -1,6 +1,11 @@
 from django.contrib import admin
+from rest_framework.authtoken.models import TokenProxy
 
 from enhance.models import Enhancement
+
+# Keys are stored as digests (enhance.tokens): a token made in the admin would never work. People make
+# their own on /account/; deleting a user revokes theirs.
+admin.site.unregister(TokenProxy)
 
 
 @admin.register(Enhancement)

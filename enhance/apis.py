@@ -20,7 +20,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import SimpleRateThrottle, UserRateThrottle
 from rest_framework.views import APIView
 
-from enhance import selectors, services, validation
+from enhance import selectors, services, tokens, validation
 from enhance import serializers as s
 from enhance.models import Enhancement
 
@@ -225,7 +225,7 @@ class ZooViewSet(viewsets.ViewSet):
 
 
 class ObtainTokenView(ObtainAuthToken):
-    """Username and password → your API token (the one the /account/ page shows)."""
+    """Username and password → a new API token (it replaces any earlier one: only its digest is kept)."""
 
     authentication_classes = []  # credentials only: a browser's session must not make this a CSRF check
     throttle_classes = [TokenRateThrottle]
@@ -238,4 +238,6 @@ class ObtainTokenView(ObtainAuthToken):
         responses={200: s.TokenSerializer, 400: ERRORS[400], 429: ERRORS[429]},
     )
     def post(self, request, *args, **kwargs):
-        return super().post(request, *args, **kwargs)
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return Response({"token": tokens.token_create(user=serializer.validated_data["user"])})

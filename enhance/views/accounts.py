@@ -21,14 +21,17 @@ def signup(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def account(request):
-    """The signed-in user's API token: show it, create (or replace) it, revoke it."""
+    """The signed-in user's API token: create (or replace) it, shown once on this answer; revoke it."""
+    key = None
     if request.method == "POST":
         if request.POST.get("action") == "revoke":
             tokens.token_revoke(user=request.user)
             messages.success(request, "Token revoked: requests that send it are now refused.")
-        else:
-            tokens.token_create(user=request.user)
-            messages.success(request, "New token created. Any earlier token no longer works.")
-        return redirect("enhance:account")
-    context = {"token": tokens.token_get_for_user(user=request.user), "site": request.build_absolute_uri("/")}
+            return redirect("enhance:account")
+        key = tokens.token_create(user=request.user)  # rendered here, not redirected: never stored in clear
+    context = {
+        "token": tokens.token_get_for_user(user=request.user),
+        "key": key,
+        "site": request.build_absolute_uri("/"),
+    }
     return render(request, "enhance/account.html", context)
