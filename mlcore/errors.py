@@ -13,3 +13,10 @@ ANIMATED_MESSAGE = "Animated images are not supported. Please upload a still ima
 INVALID_IMAGE_MESSAGE = "Invalid file type. Please upload a valid image."
 SCALES = (2, 3, 4)
 SCALE_MESSAGE = "Scale must be one of 2, 3, 4."
+ECHO_LIMIT = 100
+
+
+def echo(text: str) -> str:
+    """A person's input as quoted back in a message: at most ``ECHO_LIMIT`` characters (a 20 MB model name
+    must not come back whole)."""
+    return text if len(text) <= ECHO_LIMIT else text[: ECHO_LIMIT - 1] + "…"

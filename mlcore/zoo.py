@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 from mlcore.checkpoints import read_card, weights_hash
-from mlcore.errors import SCALE_MESSAGE, SCALES, ModelError
+from mlcore.errors import SCALE_MESSAGE, SCALES, ModelError, echo
 
 WEIGHTS_DIR = Path(__file__).resolve().parent / "weights"
 ZOO_FILE = "zoo.json"
@@ -59,7 +59,7 @@ def resolve_model(name: str, scale: int) -> tuple[str, str]:
     card = cards().get((name, scale))
     if card is None:
         choices = ", ".join([DEFAULT, *model_names(scale)])
-        raise ModelError(f"Unknown model '{name}'. Choose one of: {choices}.")
+        raise ModelError(f"Unknown model '{echo(name)}'. Choose one of: {choices}.")
     return name, card["weights_hash"]
 
 

@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.text import Truncator
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from enhance import selectors, services, validation
@@ -29,7 +30,7 @@ def upload(request):
             try:
                 created.append(services.enhancement_create(owner=request.user, upload=upload_file, batch=batch))
             except validation.EnhancementError as exc:
-                refused.append({"name": upload_file.name, "message": str(exc)})
+                refused.append({"name": Truncator(upload_file.name).chars(100), "message": str(exc)})
         if created:
             for item in refused:
                 messages.error(request, f"{item['name']}: {item['message']}")

@@ -95,6 +95,11 @@ def test_upload_with_a_very_long_unknown_model_name_gets_the_spec_words(upload, 
     assert not Enhancement.objects.exists() and media_files() == []
 
 
+def test_a_huge_model_value_is_echoed_cut_to_100_characters(upload):
+    response = upload(model="y" * 20 * 1024 * 1024)
+    assert (response.status_code, response.json()) == (400, {"error": unknown_model_message("y" * 99 + "…")})
+
+
 def test_upload_of_more_than_25_mb_is_a_413(upload, make_upload):
     response = upload(image=make_upload("huge.png", data=solid_png((8, 8)) + b"\0" * (25 * 1024 * 1024)))
     assert response.status_code == 413
