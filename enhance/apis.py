@@ -5,7 +5,6 @@ Errors are raised, never built here: ``enhance.api_errors`` turns each into ``{"
 
 import base64
 
-from django.conf import settings
 from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -17,12 +16,19 @@ from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
-from rest_framework.throttling import SimpleRateThrottle, UserRateThrottle
 from rest_framework.views import APIView
 
-from enhance import selectors, services, tokens, validation
+from enhance import selectors, services, throttles, tokens, validation
 from enhance import serializers as s
 from enhance.models import Enhancement
+from enhance.throttles import (
+    SignInLocked,
+    TokenRateThrottle,
+    UploadRateThrottle,
+    client_address,
+    signin_attempt,
+    signin_succeeded,
+)
 
 Status = Enhancement.Status
 ERRORS = {
@@ -43,25 +49,6 @@ def errors(*codes: int) -> dict:
     return {code: ERRORS[code] for code in (401, *codes)}
 
 
-class UploadRateThrottle(UserRateThrottle):
-    scope = "uploads"
-
-    def get_rate(self):
-        return settings.SRSITE_UPLOAD_RATE
-
-
-class TokenRateThrottle(SimpleRateThrottle):
-    """Password guesses per client address."""
-
-    scope = "token"
-
-    def get_rate(self):
-        return settings.SRSITE_TOKEN_RATE
-
-    def get_cache_key(self, request, view):
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
-
-
 class FileOrJsonNegotiation(DefaultContentNegotiation):
     """A client asking for ``image/*`` gets the file, not a 406 (the file bypasses DRF's renderers)."""
 
@@ -78,6 +65,9 @@ class UploadImageView(GenericAPIView):
     serializer_class = s.UploadSerializer
     parser_classes = [MultiPartParser, FormParser]
     throttle_classes = [UploadRateThrottle]
+
+    def throttled(self, request, wait):
+        raise throttles.Throttled(wait, throttles.too_many_uploads_message(wait))
 
     @extend_schema(
         operation_id="upload_img",
@@ -238,6 +228,12 @@ class ObtainTokenView(ObtainAuthToken):
         responses={200: s.TokenSerializer, 400: ERRORS[400], 429: ERRORS[429]},
     )
     def post(self, request, *args, **kwargs):
+        attempt = {"username": str(request.data.get("username", "")), "address": client_address(request)}
+        try:
+            signin_attempt(**attempt)
+        except SignInLocked as locked:
+            raise throttles.Throttled(locked.wait_seconds, str(locked)) from None
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        signin_succeeded(**attempt)
         return Response({"token": tokens.token_create(user=serializer.validated_data["user"])})

@@ -1,5 +1,7 @@
 from django import forms
-from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+
+from enhance import throttles
 
 
 class SignupForm(UserCreationForm):
@@ -7,3 +9,20 @@ class SignupForm(UserCreationForm):
 
     class Meta(UserCreationForm.Meta):
         fields = ("username", "email")
+
+
+class ThrottledAuthenticationForm(AuthenticationForm):
+    """Django's sign-in form, limited per username and per client address (``enhance.throttles``)."""
+
+    def clean(self):
+        attempt = {
+            "username": self.cleaned_data.get("username") or "",
+            "address": throttles.client_address(self.request),
+        }
+        try:
+            throttles.signin_attempt(**attempt)
+        except throttles.SignInLocked as locked:
+            raise forms.ValidationError(str(locked), code="locked") from None
+        cleaned = super().clean()  # checks the password
+        throttles.signin_succeeded(**attempt)
+        return cleaned

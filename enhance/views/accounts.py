@@ -1,11 +1,25 @@
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required, login_required
+from django.contrib.auth.views import LoginView
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from enhance import tokens
-from enhance.forms import SignupForm
+from enhance.forms import SignupForm, ThrottledAuthenticationForm
+
+
+class SignInView(LoginView):
+    """``/accounts/login/``: Django's, with attempts limited; a locked-out attempt is a 429 with the reason."""
+
+    form_class = ThrottledAuthenticationForm
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if form.has_error(NON_FIELD_ERRORS, code="locked"):
+            response.status_code = 429
+        return response
 
 
 @login_not_required

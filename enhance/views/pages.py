@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.text import Truncator
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from enhance import selectors, services, validation
+from enhance import selectors, services, throttles, validation
 from enhance.models import Enhancement
 from enhance.views.common import client_rules, job_form_context, job_options, own_enhancement
 
@@ -24,13 +24,19 @@ def upload(request):
     if request.method == "POST":
         files = request.FILES.getlist("images")
         if not files:
-            refused.append({"name": "", "message": validation.NO_FILE_MESSAGE})
-        batch, created = uuid.uuid4(), []
+            refused.append({"name": "", "message": validation.NO_FILE_MESSAGE, "status": 400})
+        batch, created, throttle = uuid.uuid4(), [], throttles.UploadRateThrottle()
         for upload_file in files:
+            if not throttle.allow_request(request, None):  # each file counts as one API upload
+                message = throttles.too_many_uploads_message(throttle.wait())
+                refused.append({"name": upload_file.name, "message": message, "status": 429})
+                continue
             try:
                 created.append(services.enhancement_create(owner=request.user, upload=upload_file, batch=batch))
             except validation.EnhancementError as exc:
-                refused.append({"name": Truncator(upload_file.name).chars(100), "message": str(exc)})
+                refused.append({"name": upload_file.name, "message": str(exc), "status": exc.status})
+        for item in refused:
+            item["name"] = Truncator(item["name"]).chars(100)
         if created:
             for item in refused:
                 messages.error(request, f"{item['name']}: {item['message']}")
@@ -43,7 +49,10 @@ def upload(request):
         "accepted": validation.ACCEPTED_LABEL,
         "limits": {"mb": validation.max_upload_bytes() // (1024 * 1024)},
     }
-    return render(request, "enhance/upload.html", context, status=400 if refused else 200)
+    # Every file refused for one reason: that reason's status (413, 429); mixed reasons: 400.
+    statuses = {item["status"] for item in refused}
+    status = (statuses.pop() if len(statuses) == 1 else 400) if refused else 200
+    return render(request, "enhance/upload.html", context, status=status)
 
 
 @login_required

@@ -1,6 +1,7 @@
 """POST /upload_img (SPEC §3): creates and queues; every refusal in SPEC's words, as {"error": …}."""
 
 import io
+import re
 
 import pytest
 from PIL import Image
@@ -130,7 +131,9 @@ def test_upload_is_throttled_per_user_with_the_error_shape(upload, settings, tok
     assert [upload().status_code for _ in range(2)] == [201, 201]
     response = upload()
     assert response.status_code == 429 and int(response["Retry-After"]) > 0
-    assert response.json()["error"].startswith("Request was throttled.")
+    assert re.fullmatch(
+        r"Too many uploads \(at most 2/min\)\. Please try again in \d+ seconds\.", response.json()["error"]
+    )
     assert upload(client=token_client(mallory)).status_code == 201  # per user, not for everyone
 
 
