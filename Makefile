@@ -6,7 +6,11 @@ export PYTHONDONTWRITEBYTECODE := 1
 WORKERS ?= 2
 WEB_WORKERS ?= 2
 
-.PHONY: run serve test test-unit test-integration lint bench evaluate clean
+.PHONY: run serve test test-unit test-integration lint bench evaluate fuzz clean
+
+# The settings default to production (DEBUG off, a secret key required): the development targets turn DEBUG
+# on unless the environment says otherwise. `serve` is production and turns it off unless told.
+run lint test screenshots bench evaluate fuzz: export DJANGO_DEBUG := $(or $(DJANGO_DEBUG),1)
 
 .venv/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || python3 -m venv .venv
@@ -17,7 +21,6 @@ WEB_WORKERS ?= 2
 # The site on 127.0.0.1:$(PORT) with a background worker and the reaper, in DEBUG (development); Ctrl-C or a
 # SIGTERM to make stops all three. Everything runs in the background under `wait`: the shell runs its trap at
 # once, where a foreground server would hold the trap back until the server exited on its own.
-run: export DJANGO_DEBUG := $(or $(DJANGO_DEBUG),1)
 run: .venv/.installed
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py check

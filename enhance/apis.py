@@ -84,6 +84,7 @@ class UploadImageView(GenericAPIView):
             scale=options["scale"],
             model=options["model"],
             quality_check=options["quality_check"],
+            restore=options["restore"],
             queue=True,
         )
         body = s.EnhancementCreatedSerializer(enhancement, context=self.get_serializer_context()).data

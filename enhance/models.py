@@ -6,6 +6,8 @@ from pathlib import PurePosixPath
 from django.conf import settings
 from django.db import models
 
+import mlcore
+
 
 def _media_name(folder: str, filename: str) -> str:
     # Storage names never contain the user's file name (odd names, privacy); only its extension.
@@ -33,6 +35,7 @@ class Enhancement(models.Model):
         FAILED = "failed", "Failed"
         CANCELLED = "cancelled", "Cancelled"
 
+    RESTORE_CHOICES = [(mode, mode.capitalize()) for mode in mlcore.RESTORE_MODES]
     ACTIVE = (Status.QUEUED, Status.RUNNING)
     FINISHED = (Status.DONE, Status.FAILED, Status.CANCELLED)
 
@@ -56,6 +59,15 @@ class Enhancement(models.Model):
     weights_hash = models.CharField(max_length=64, blank=True)
     scale = models.PositiveSmallIntegerField(default=2)
     quality_check = models.BooleanField(default=False)
+    restore = models.CharField(
+        max_length=8,
+        choices=RESTORE_CHOICES,
+        default="auto",
+        help_text="For `default`: restore JPEG blocks and noise when detected (auto), never, or always (strong).",
+    )
+    restoring = models.BooleanField(default=False, help_text="The restoring (photo) model was used.")
+    jpeg_quality = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Estimated from the upload.")
+    noise_sigma = models.FloatField(null=True, blank=True, help_text="Estimated noise σ (0–255) of the upload.")
 
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.NEW, db_index=True)
     progress = models.PositiveSmallIntegerField(default=0)
@@ -101,6 +113,25 @@ class Enhancement(models.Model):
         if self.started_at and self.finished_at:
             return (self.finished_at - self.started_at).total_seconds()
         return None
+
+    @property
+    def model_note(self) -> str:
+        """Why ``default`` became this model, in plain words ("" for a model chosen by name)."""
+        if self.model_requested != "default" or not self.model_resolved:
+            return ""
+        if self.restoring:
+            if self.restore == "strong":
+                return "Photo model — restoration set to strong"
+            if self.jpeg_quality is not None and self.jpeg_quality <= mlcore.JPEG_QUALITY_THRESHOLD:
+                return f"Photo model — JPEG quality ≈ {self.jpeg_quality} detected"
+            return f"Photo model — noise ≈ {self.noise_sigma:.0f} detected"
+        if self.restore == "off":
+            return "Clean model — restoration off"
+        if self.jpeg_quality is not None:
+            return f"Clean model — JPEG quality ≈ {self.jpeg_quality}, no restoration needed"
+        if self.noise_sigma is not None:
+            return "Clean model — no compression or noise detected"
+        return ""
 
     @property
     def original_stem(self) -> str:

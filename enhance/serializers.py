@@ -30,6 +30,13 @@ class JobOptionsSerializer(serializers.Serializer):
         help_text="Treat the upload as ground truth: downscale, restore, and report PSNR/SSIM against it.",
         error_messages={"invalid": "quality_check must be true or false."},
     )
+    restore = serializers.ChoiceField(
+        choices=Enhancement.RESTORE_CHOICES,
+        default="auto",
+        help_text="For `default`: `auto` uses the photo model when the upload is a compressed JPEG or noisy, "
+        "`off` never, `strong` always.",
+        error_messages={"invalid_choice": validation.RESTORE_MESSAGE, "null": validation.RESTORE_MESSAGE},
+    )
 
 
 class UploadSerializer(JobOptionsSerializer):
@@ -85,6 +92,7 @@ class EnhancementSerializer(UrlsMixin, QueuePositionMixin, serializers.ModelSeri
     model = serializers.CharField(source="model_requested", read_only=True)
     message = serializers.SerializerMethodField(help_text="What to tell a person when it failed or was cancelled.")
     processing_seconds = serializers.FloatField(read_only=True, allow_null=True)
+    model_note = serializers.CharField(read_only=True, help_text="Why `default` became this model, in plain words.")
 
     class Meta:
         model = Enhancement
@@ -104,6 +112,11 @@ class EnhancementSerializer(UrlsMixin, QueuePositionMixin, serializers.ModelSeri
             "model_resolved",
             "weights_hash",
             "quality_check",
+            "restore",
+            "restoring",
+            "jpeg_quality",
+            "noise_sigma",
+            "model_note",
             "result_width",
             "result_height",
             "device",

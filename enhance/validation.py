@@ -10,6 +10,7 @@ import mlcore
 NO_FILE_MESSAGE = "No file received."
 FAILED_MESSAGE = "Error occurred while upscaling the image, please try again!"
 CANCELLED_MESSAGE = "This enhancement was cancelled."
+RESTORE_MESSAGE = "Restore must be one of auto, off, strong."
 QUALITY_CHECK_MIN_SIDE = 32
 
 # Pillow format names accepted (MPO is how Pillow names many camera JPEGs).
@@ -100,8 +101,12 @@ def _header_size(upload) -> tuple[int, int]:
     raise EnhancementError(mlcore.INVALID_IMAGE_MESSAGE)
 
 
-def check_job(*, width: int, height: int, scale, model: str, quality_check: bool) -> tuple[int, str, str]:
-    """Validate scale, model and output size; returns ``(scale, resolved_model, weights_hash)``."""
+def check_job(
+    *, width: int, height: int, scale, model: str, quality_check: bool, restore: str = "auto"
+) -> tuple[int, str, str]:
+    """Validate scale, model, restore mode and output size; returns ``(scale, resolved_model, weights_hash)``."""
+    if restore not in mlcore.RESTORE_MODES:
+        raise EnhancementError(RESTORE_MESSAGE)
     try:
         scale = int(scale)
     except (TypeError, ValueError):

@@ -17,14 +17,18 @@ from mlcore.errors import (
 )
 from mlcore.imaging import downscale, open_image, prepare
 from mlcore.metrics import psnr, ssim
+from mlcore.restoration import JPEG_QUALITY_THRESHOLD, RESTORE_MODES
 
 __all__ = [
     "ANIMATED_MESSAGE",
     "INVALID_IMAGE_MESSAGE",
+    "JPEG_QUALITY_THRESHOLD",
+    "RESTORE_MODES",
     "SCALES",
     "SCALE_MESSAGE",
     "ImageError",
     "ModelError",
+    "choose_model",
     "downscale",
     "list_models",
     "open_image",
@@ -38,15 +42,26 @@ __all__ = [
 ]
 
 
-def upscale(image, *, scale, model="default", device="auto", tile=None, on_progress=None):
+def upscale(image, *, scale, model="default", device="auto", tile=None, on_progress=None, restore="auto"):
     """Upscale a PIL image by ``scale`` (2, 3 or 4) with a zoo model; returns a new PIL image.
 
     ``on_progress(done, total)`` is called as tiles finish; an exception raised from it aborts the call
     between tiles. ``tile`` is the tile side in input pixels (None: a size that bounds memory).
+    ``restore`` (``auto``, ``off``, ``strong``) routes ``default`` to the restoring model for JPEG or
+    noisy input (see :func:`choose_model`).
     """
     from mlcore.inference import upscale as _upscale
 
-    return _upscale(image, scale=scale, model=model, device=device, tile=tile, on_progress=on_progress)
+    return _upscale(image, scale=scale, model=model, device=device, tile=tile, on_progress=on_progress, restore=restore)
+
+
+def choose_model(image, *, scale, model="default", restore="auto"):
+    """The ``ModelChoice`` ``upscale`` makes for this image: name, weights hash, whether the restoring
+    model was taken and the measured JPEG quality and noise σ. Call it on the image as opened (before
+    rotating or converting it), then pass ``choice.name`` to ``upscale``."""
+    from mlcore.restoration import choose_model as _choose_model
+
+    return _choose_model(image, scale=scale, model=model, restore=restore)
 
 
 def resolve_device(device="auto"):

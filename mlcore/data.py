@@ -105,3 +105,47 @@ class PatchSampler:
             lrs.append(a.transpose(2, 0, 1))
             hrs.append(b.transpose(2, 0, 1))
         return np.ascontiguousarray(np.stack(lrs)), np.ascontiguousarray(np.stack(hrs))
+
+
+class DegradingSampler:
+    """Random HR patches with the 8 flips/rotations, each LR made on the fly by a degradation drawn from
+    ``pipeline`` (blur, resize, noise, real JPEG): the network sees what users upload, never the same LR
+    twice. Same interface as :class:`PatchSampler`."""
+
+    def __init__(self, pairs: list[Pair], scale: int, patch_size: int, channels: str, seed: int, pipeline):
+        self.scale, self.patch, self.channels, self.pipeline = scale, patch_size, channels, pipeline
+        self.hr = [p.hr for p in pairs if min(p.lr.shape[:2]) >= patch_size]
+        if not self.hr:
+            raise ValueError(f"No training image is at least {patch_size} LR pixels on a side.")
+        areas = np.array([x.shape[0] * x.shape[1] for x in self.hr], dtype=np.float64)
+        self.weights = areas / areas.sum()
+        self.rng = np.random.default_rng(seed)
+
+    def batch(self, size: int) -> tuple[np.ndarray, np.ndarray]:
+        """(N, C, p, p) LR and (N, C, p*s, p*s) HR float32 batches."""
+        from mlcore.degradations import apply
+
+        q = self.patch * self.scale
+        lrs, hrs = [], []
+        for i in self.rng.choice(len(self.hr), size=size, p=self.weights):
+            hr = self.hr[i]
+            y = self.rng.integers(0, hr.shape[0] // self.scale - self.patch + 1) * self.scale
+            x = self.rng.integers(0, hr.shape[1] // self.scale - self.patch + 1) * self.scale
+            k, flip = self.rng.integers(0, 4), self.rng.integers(0, 2)
+            b = np.rot90(hr[y : y + q, x : x + q], k)
+            b = np.ascontiguousarray(b[:, ::-1] if flip else b)
+            a = np.asarray(apply(b, self.scale, self.pipeline.sample(self.rng, self.scale)).convert("RGB"))
+            lrs.append(network_input(a, self.channels).transpose(2, 0, 1))
+            hrs.append(network_input(b, self.channels).transpose(2, 0, 1))
+        return np.ascontiguousarray(np.stack(lrs)), np.ascontiguousarray(np.stack(hrs))
+
+
+def degrade_pairs(pairs: list[Pair], scale: int, pipeline, seed: int) -> list[Pair]:
+    """Validation pairs with one fixed degradation per image (drawn from ``pipeline``, seeded by name)."""
+    from mlcore.degradations import apply, image_seed
+
+    out = []
+    for p in pairs:
+        d = pipeline.sample(np.random.default_rng(image_seed(p.name, seed)), scale)
+        out.append(Pair(p.name, np.asarray(apply(p.hr, scale, d).convert("RGB")), p.hr))
+    return out

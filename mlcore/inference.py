@@ -131,10 +131,13 @@ def upscale(
     device: str = "auto",
     tile: int | None = None,
     on_progress: Callable[[int, int], None] | None = None,
+    restore: str = "auto",
 ) -> Image.Image:
     """See :func:`mlcore.upscale`."""
+    from mlcore.restoration import choose_model
+
     scale = zoo.check_scale(scale)
-    name, _ = zoo.resolve_model(model, scale)
+    name = choose_model(image, scale=scale, model=model, restore=restore).name
     pixels = to_pixels(image)
     device = resolve_device(device)
     runner = _Runner(load_network(name, scale, device), scale, device)

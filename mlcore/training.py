@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from mlcore.data import Pair, PatchSampler
+from mlcore.data import DegradingSampler, Pair, PatchSampler, degrade_pairs
 from mlcore.metrics import psnr, ssim
 
 OPTIMIZERS = ("sgd", "momentum", "rmsprop", "adam")
@@ -23,7 +23,7 @@ SCHEDULES = ("cosine", "step", "constant")
 LOSS_EVERY = 10
 
 
-@dataclass
+@dataclass(frozen=True)
 class TrainConfig:
     arch: str
     scale: int
@@ -42,6 +42,28 @@ class TrainConfig:
     # A time budget instead of a step count: the schedule follows the elapsed fraction of it and the run
     # ends when it is spent (the number of steps then depends on the machine; the history records it).
     minutes: float | None = None
+    # LR made on the fly by a degradation pipeline (mlcore.degradations.PIPELINES) instead of the
+    # precomputed bicubic LR; validation then uses one fixed degradation per image.
+    degradation: str | None = None
+
+    def __post_init__(self):
+        from mlcore.degradations import PIPELINES
+
+        for value, allowed, what in (
+            (self.optimizer, OPTIMIZERS, "optimizer"),
+            (self.loss, LOSSES, "loss"),
+            (self.schedule, SCHEDULES, "schedule"),
+        ):
+            if value not in allowed:
+                raise ValueError(f"Unknown {what} {value!r}; choose one of {', '.join(allowed)}.")
+        if self.degradation is not None and self.degradation not in PIPELINES:
+            raise ValueError(f"Unknown degradation {self.degradation!r}; choose one of {', '.join(PIPELINES)}.")
+        if self.minutes is None and (self.epochs < 1 or self.steps_per_epoch < 1):
+            raise ValueError("Train for at least one epoch of at least one step.")
+        if self.minutes is not None and self.minutes <= 0:
+            raise ValueError("The time budget must be positive.")
+        if self.batch_size < 1 or self.patch_size < 4 or self.lr <= 0:
+            raise ValueError("Batch size, patch size and learning rate must be positive (patches of 4+ pixels).")
 
     @property
     def total_steps(self) -> int | None:
@@ -112,20 +134,39 @@ def _initialise(net, path: str) -> None:
     net.load_state_dict(loaded, strict=False)
 
 
-def train(
-    config: TrainConfig,
-    train_pairs: list[Pair],
-    val_pairs: list[Pair],
-    emit: Callable[[Event], None] = lambda e: None,
-    state: dict | None = None,
-) -> dict:
-    """Train a network; returns the final state (model, optimizer, history, best weights).
+@dataclass
+class _Run:
+    """The live objects of one training run."""
 
-    ``state`` is a checkpoint from an earlier call with the same config (``--resume``).
-    Events: ``start``, ``step`` (step, lr; every ``LOSS_EVERY`` steps also the mean loss since), ``epoch``
-    (epoch, train_loss, val_psnr, val_ssim, seconds, is_best; the handler may save
-    ``Event.data['state']``), ``end``.
-    """
+    net: object
+    optimizer: object
+    sampler: object
+    loss_fn: object
+    history: list[dict]
+    best: dict
+    epoch: int
+    began: float  # perf_counter() at the run's start, minus time spent before a resume
+
+
+def _sampler(config: TrainConfig, train_pairs: list[Pair], channels: str):
+    if config.degradation is None:
+        return PatchSampler(train_pairs, config.scale, config.patch_size, channels, config.seed)
+    from mlcore.degradations import PIPELINES
+
+    pipeline = PIPELINES[config.degradation]
+    return DegradingSampler(train_pairs, config.scale, config.patch_size, channels, config.seed, pipeline)
+
+
+def validation_pairs(config: TrainConfig, val_pairs: list[Pair]) -> list[Pair]:
+    """The pairs validation scores: as given, or each with one fixed degradation of the run's pipeline."""
+    if config.degradation is None:
+        return val_pairs
+    from mlcore.degradations import PIPELINES
+
+    return degrade_pairs(val_pairs, config.scale, PIPELINES[config.degradation], config.seed)
+
+
+def _setup(config: TrainConfig, train_pairs: list[Pair], state: dict | None) -> _Run:
     import torch
 
     from mlcore.archs import build
@@ -136,87 +177,129 @@ def train(
     net = build(config.arch, config.scale, config.arch_args).to(config.device)
     if config.init_from and state is None:
         _initialise(net, config.init_from)
-    optimizer = make_optimizer(config.optimizer, net.parameters(), config.lr)
-    sampler = PatchSampler(train_pairs, config.scale, config.patch_size, net.channels, config.seed)
     loss_fn = torch.nn.L1Loss() if config.loss == "l1" else torch.nn.MSELoss()
-    history: list[dict] = []
-    best = {"val_psnr": -math.inf, "weights": None, "epoch": 0}
-    start_epoch, spent = 0, 0.0  # spent: seconds of training before this call (``--resume`` with a budget)
+    run = _Run(
+        net=net,
+        optimizer=make_optimizer(config.optimizer, net.parameters(), config.lr),
+        sampler=_sampler(config, train_pairs, net.channels),
+        loss_fn=loss_fn,
+        history=[],
+        best={"val_psnr": -math.inf, "weights": None, "epoch": 0},
+        epoch=0,
+        began=time.perf_counter(),
+    )
     if state is not None:
         net.load_state_dict(state["model"])
-        optimizer.load_state_dict(state["optimizer"])
-        sampler.rng.bit_generator.state = state["sampler_rng"]
+        run.optimizer.load_state_dict(state["optimizer"])
+        run.sampler.rng.bit_generator.state = state["sampler_rng"]
         torch.set_rng_state(state["torch_rng"])
-        history, best, start_epoch = state["history"], state["best"], state["epoch"]
-        spent = sum(row["seconds"] for row in history)
-    emit(
-        Event(
-            "start",
-            {
-                "config": config.as_dict(),
-                "params": net.num_parameters(),
-                "start_epoch": start_epoch,
-                "train_images": len(train_pairs),
-                "val_images": len(val_pairs),
-            },
-        )
-    )
-    net.train()
-    budget = config.minutes * 60 if config.minutes else None
-    began = time.perf_counter() - spent
+        run.history, run.best, run.epoch = state["history"], state["best"], state["epoch"]
+        run.began -= sum(row["seconds"] for row in run.history)  # a time budget counts the earlier part
+    return run
 
-    def progress(step: int) -> float:
-        """The fraction of the run done: of the time budget, or of the steps."""
-        return (time.perf_counter() - began) / budget if budget else step / config.total_steps
 
-    epoch = start_epoch
-    while progress(epoch * config.steps_per_epoch) < 1:
-        epoch += 1
-        started, losses = time.perf_counter(), []
-        for i in range(config.steps_per_epoch):
-            step = (epoch - 1) * config.steps_per_epoch + i
-            if progress(step) >= 1 and losses:
-                break  # the time budget is spent: validate this (short) epoch and stop
-            for group in optimizer.param_groups:
-                group["lr"] = config.lr * lr_factor(config.schedule, progress(step))
-            lr, hr = (_to_device(torch.from_numpy(a), config.device) for a in sampler.batch(config.batch_size))
-            loss = loss_fn(net(lr), hr)
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            optimizer.step()
-            losses.append(loss.detach())
-            data = {"step": step + 1, "lr": optimizer.param_groups[0]["lr"]}
-            if (step + 1) % LOSS_EVERY == 0:
-                data["loss"] = torch.stack(losses[-LOSS_EVERY:]).mean().item()
-            emit(Event("step", data))
-        val_psnr, val_ssim = validate(net, val_pairs, config.scale, config.device) if val_pairs else (math.nan,) * 2
-        is_best = not val_pairs or val_psnr > best["val_psnr"]
-        if is_best:
-            weights = {k: v.detach().cpu().clone() for k, v in net.state_dict().items()}
-            best = {"val_psnr": val_psnr, "val_ssim": val_ssim, "weights": weights, "epoch": epoch}
-        row = {
-            "epoch": epoch,
-            "train_loss": torch.stack(losses).mean().item(),
-            "val_psnr": val_psnr,
-            "val_ssim": val_ssim,
-            "seconds": time.perf_counter() - started,
-            "lr": optimizer.param_groups[0]["lr"],
-            "steps": len(losses),
-        }
-        history.append(row)
-        state = {
-            "model": net.state_dict(),
-            "optimizer": optimizer.state_dict(),
-            "epoch": epoch,
-            "sampler_rng": sampler.rng.bit_generator.state,
-            "torch_rng": torch.get_rng_state(),
-            "history": history,
-            "best": best,
-            "config": config.as_dict(),
-        }
-        emit(Event("epoch", {**row, "is_best": is_best, "state": state}))
-    emit(Event("end", {"history": history, "best_epoch": best["epoch"]}))
-    return {"net": net, "history": history, "best": best}
+def _progress(config: TrainConfig, run: _Run, step: int) -> float:
+    """The fraction of the run done: of the time budget, or of the steps."""
+    if config.minutes:
+        return (time.perf_counter() - run.began) / (config.minutes * 60)
+    return step / config.total_steps
+
+
+def _step(config: TrainConfig, run: _Run, step: int):
+    """One optimiser step at global ``step`` (0-based); returns the loss as a tensor (not read back)."""
+    import torch
+
+    for group in run.optimizer.param_groups:
+        group["lr"] = config.lr * lr_factor(config.schedule, _progress(config, run, step))
+    lr, hr = (_to_device(torch.from_numpy(a), config.device) for a in run.sampler.batch(config.batch_size))
+    loss = run.loss_fn(run.net(lr), hr)
+    run.optimizer.zero_grad(set_to_none=True)
+    loss.backward()
+    run.optimizer.step()
+    return loss.detach()
+
+
+def _epoch(config: TrainConfig, run: _Run, val_pairs: list[Pair], emit: Callable[[Event], None]) -> dict:
+    """One epoch (shorter when the time budget runs out), then validation; returns the history row."""
+    import torch
+
+    run.epoch += 1
+    started, losses = time.perf_counter(), []
+    for i in range(config.steps_per_epoch):
+        step = (run.epoch - 1) * config.steps_per_epoch + i
+        if _progress(config, run, step) >= 1 and losses:
+            break  # the time budget is spent: validate this (short) epoch and stop
+        losses.append(_step(config, run, step))
+        data = {"step": step + 1, "lr": run.optimizer.param_groups[0]["lr"]}
+        if (step + 1) % LOSS_EVERY == 0:
+            data["loss"] = torch.stack(losses[-LOSS_EVERY:]).mean().item()
+        emit(Event("step", data))
+    val_psnr, val_ssim = validate(run.net, val_pairs, config.scale, config.device) if val_pairs else (math.nan,) * 2
+    if not val_pairs or val_psnr > run.best["val_psnr"]:
+        weights = {k: v.detach().cpu().clone() for k, v in run.net.state_dict().items()}
+        run.best = {"val_psnr": val_psnr, "val_ssim": val_ssim, "weights": weights, "epoch": run.epoch}
+    row = {
+        "epoch": run.epoch,
+        "train_loss": torch.stack(losses).mean().item(),
+        "val_psnr": val_psnr,
+        "val_ssim": val_ssim,
+        "seconds": time.perf_counter() - started,
+        "lr": run.optimizer.param_groups[0]["lr"],
+        "steps": len(losses),
+    }
+    run.history.append(row)
+    return row
+
+
+def _snapshot(config: TrainConfig, run: _Run) -> dict:
+    """A resumable checkpoint of the run (tensors and plain data only)."""
+    import torch
+
+    return {
+        "model": run.net.state_dict(),
+        "optimizer": run.optimizer.state_dict(),
+        "epoch": run.epoch,
+        "sampler_rng": run.sampler.rng.bit_generator.state,
+        "torch_rng": torch.get_rng_state(),
+        "history": run.history,
+        "best": run.best,
+        "config": config.as_dict(),
+    }
+
+
+def train(
+    config: TrainConfig,
+    train_pairs: list[Pair],
+    val_pairs: list[Pair],
+    emit: Callable[[Event], None] = lambda e: None,
+    state: dict | None = None,
+) -> dict:
+    """Train a network; returns the final state (model, history, best weights).
+
+    ``state`` is a checkpoint from an earlier call with the same config (``--resume``). With
+    ``config.degradation`` the LR of every patch is degraded on the fly and ``val_pairs`` get one fixed
+    degradation each. Events: ``start``, ``step`` (step, lr; every ``LOSS_EVERY`` steps also the mean loss
+    since), ``epoch`` (epoch, train_loss, val_psnr, val_ssim, seconds, is_best; the handler may save
+    ``Event.data['state']``), ``end``.
+    """
+    run = _setup(config, train_pairs, state)
+    val_pairs = validation_pairs(config, val_pairs)
+    start = {
+        "config": config.as_dict(),
+        "params": run.net.num_parameters(),
+        "start_epoch": run.epoch,
+        "train_images": len(train_pairs),
+        "val_images": len(val_pairs),
+    }
+    emit(Event("start", start))
+    run.net.train()
+    while _progress(config, run, run.epoch * config.steps_per_epoch) < 1:
+        best_before = run.best["epoch"]
+        row = _epoch(config, run, val_pairs, emit)
+        is_best = run.best["epoch"] != best_before
+        emit(Event("epoch", {**row, "is_best": is_best, "state": _snapshot(config, run)}))
+    emit(Event("end", {"history": run.history, "best_epoch": run.best["epoch"]}))
+    return {"net": run.net, "history": run.history, "best": run.best}
 
 
 def save_state(state: dict, path: Path) -> None:

@@ -49,6 +49,12 @@ def default_model(scale: int) -> str:
     return declared if declared and (declared, scale) in cards() else BICUBIC
 
 
+def restoring_model(scale: int) -> str | None:
+    """The restoring (JPEG/noise) model declared for ``scale`` in zoo.json when its weights exist."""
+    declared = _zoo_file().get("restoring", {}).get(str(scale))
+    return declared if declared and (declared, scale) in cards() else None
+
+
 def resolve_model(name: str, scale: int) -> tuple[str, str]:
     """``(name, weights_hash)`` for a zoo name or ``default``; ModelError for anything else."""
     scale = check_scale(scale)
@@ -102,7 +108,11 @@ def list_models() -> dict:
                 "measured": measured.get(name, {}),
             }
         )
-    return {"models": models, "default": {str(s): default_model(s) for s in SCALES}}
+    return {
+        "models": models,
+        "default": {str(s): default_model(s) for s in SCALES},
+        "restoring": {str(s): restoring_model(s) for s in SCALES},
+    }
 
 
 def record_measurements(rows: list[dict]) -> None:

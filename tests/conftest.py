@@ -1,6 +1,8 @@
 """Shared fixtures: a temporary media root for every test, users, and images made with Pillow."""
 
 import io
+import json
+import shutil
 import struct
 import zlib
 from itertools import count
@@ -8,6 +10,8 @@ from itertools import count
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
+
+from mlcore import zoo
 
 _serial = count()
 
@@ -108,3 +112,20 @@ def make_enhancement(make_upload, user):
 def run_jobs(django_capture_on_commit_callbacks):
     """Inside ``with run_jobs():`` jobs queued on commit run at once (ImmediateBackend, real engine)."""
     return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+@pytest.fixture
+def restoring_zoo(tmp_path, monkeypatch):
+    """The shipped zoo plus a 'restoring' model (a copy of the clean ×2 weights under another name)."""
+    weights = tmp_path / "weights"
+    shutil.copytree(zoo.WEIGHTS_DIR, weights)
+    card = json.loads((weights / "espcn_x2.json").read_text())
+    card["name"] = "espcn_restore"
+    card["weights"] = "espcn_restore_x2.safetensors"
+    shutil.copy(weights / "espcn_x2.safetensors", weights / "espcn_restore_x2.safetensors")
+    (weights / "espcn_restore_x2.json").write_text(json.dumps(card))
+    zoo_json = json.loads((weights / "zoo.json").read_text())
+    zoo_json["restoring"] = {"2": "espcn_restore"}
+    (weights / "zoo.json").write_text(json.dumps(zoo_json))
+    monkeypatch.setattr(zoo, "WEIGHTS_DIR", weights)
+    return weights

@@ -27,10 +27,10 @@ def _clean_filename(name: str | None) -> str:
 ORIGINAL_FIELDS = ("original_name", "original_bytes", "original_format", "original_width", "original_height")
 
 
-def _job_fields(*, width: int, height: int, scale, model: str, quality_check: bool) -> dict:
+def _job_fields(*, width: int, height: int, scale, model: str, quality_check: bool, restore: str = "auto") -> dict:
     """Checked job settings as model fields (EnhancementError with SPEC words when refused)."""
     scale, resolved, weights_hash = check_job(
-        width=width, height=height, scale=scale, model=model, quality_check=quality_check
+        width=width, height=height, scale=scale, model=model, quality_check=quality_check, restore=restore
     )
     return {
         "scale": scale,
@@ -38,6 +38,7 @@ def _job_fields(*, width: int, height: int, scale, model: str, quality_check: bo
         "model_resolved": resolved,
         "weights_hash": weights_hash,
         "quality_check": quality_check,
+        "restore": restore,
     }
 
 
@@ -50,6 +51,7 @@ def enhancement_create(
     scale=2,
     model: str = "default",
     quality_check: bool = False,
+    restore: str = "auto",
     queue: bool = False,
 ) -> Enhancement:
     """Check and store an upload as a ``new`` enhancement, or ``queue`` it at once (the API's ``/upload_img``).
@@ -65,21 +67,34 @@ def enhancement_create(
         original_format=info.format,
         original_width=info.width,
         original_height=info.height,
-        **_job_fields(width=info.width, height=info.height, scale=scale, model=model, quality_check=quality_check),
+        **_job_fields(
+            width=info.width,
+            height=info.height,
+            scale=scale,
+            model=model,
+            quality_check=quality_check,
+            restore=restore,
+        ),
     )
     enhancement.original.save("upload" + rendering.EXTENSIONS.get(info.format, ""), upload, save=False)
     _save_or_drop_original(enhancement, (lambda: _set_queued(enhancement)) if queue else enhancement.save)
     return enhancement
 
 
-def enhancement_queue(*, enhancement: Enhancement, scale, model: str, quality_check: bool) -> Enhancement:
+def enhancement_queue(
+    *, enhancement: Enhancement, scale, model: str, quality_check: bool, restore: str = "auto"
+) -> Enhancement:
     """Set a ``new`` enhancement's scale and model and queue it."""
-    enhancement_queue_batch(enhancements=[enhancement], scale=scale, model=model, quality_check=quality_check)
+    enhancement_queue_batch(
+        enhancements=[enhancement], scale=scale, model=model, quality_check=quality_check, restore=restore
+    )
     return enhancement
 
 
 @transaction.atomic
-def enhancement_queue_batch(*, enhancements: list[Enhancement], scale, model: str, quality_check: bool) -> None:
+def enhancement_queue_batch(
+    *, enhancements: list[Enhancement], scale, model: str, quality_check: bool, restore: str = "auto"
+) -> None:
     """Queue ``new`` enhancements with the same settings: all of them, or none when one is refused."""
     checked = []
     for enhancement in enhancements:  # every check before any change
@@ -92,6 +107,7 @@ def enhancement_queue_batch(*, enhancements: list[Enhancement], scale, model: st
                 scale=scale,
                 model=model,
                 quality_check=quality_check,
+                restore=restore,
             )
         )
     for enhancement, fields in zip(enhancements, checked, strict=True):
@@ -101,7 +117,9 @@ def enhancement_queue_batch(*, enhancements: list[Enhancement], scale, model: st
 
 
 @transaction.atomic
-def enhancement_rerun(*, enhancement: Enhancement, scale, model: str, quality_check: bool) -> Enhancement:
+def enhancement_rerun(
+    *, enhancement: Enhancement, scale, model: str, quality_check: bool, restore: str = "auto"
+) -> Enhancement:
     """A new queued enhancement from the same original (its own copy of the file)."""
     copy = Enhancement(
         owner=enhancement.owner,
@@ -112,6 +130,7 @@ def enhancement_rerun(*, enhancement: Enhancement, scale, model: str, quality_ch
             scale=scale,
             model=model,
             quality_check=quality_check,
+            restore=restore,
         ),
     )
     with enhancement.original.open("rb") as source:

@@ -95,8 +95,6 @@ def _render_and_store(enhancement: Enhancement, saved: list) -> dict:
 
         torch.set_num_threads(settings.SRSITE_TORCH_THREADS)
     device = mlcore.resolve_device(settings.SRSITE_DEVICE)
-    model, weights_hash = mlcore.resolve_model(enhancement.model_requested, enhancement.scale)
-    _update_if_running(enhancement, device=device, model_resolved=model, weights_hash=weights_hash)
 
     def on_progress(done: int, total: int) -> None:
         # Heartbeat and cancel check in one query: no row left running means stop.
@@ -106,10 +104,31 @@ def _render_and_store(enhancement: Enhancement, saved: list) -> dict:
         ):
             raise JobAborted
 
+    choices = []
+
+    def choose(opened) -> None:
+        # On the upload as opened: its JPEG tables are gone once it is rotated or converted.
+        choices.append(
+            mlcore.choose_model(
+                opened, scale=enhancement.scale, model=enhancement.model_requested, restore=enhancement.restore
+            )
+        )
+
     with enhancement.original.open("rb") as file:
-        image, _ = mlcore.open_image(file)  # the decode the upload was checked with
+        image, _ = mlcore.open_image(file, check=choose)  # the decode the upload was checked with
+    choice = choices[0]
+    inspection = choice.inspection
+    _update_if_running(
+        enhancement,
+        device=device,
+        model_resolved=choice.name,
+        weights_hash=choice.weights_hash,
+        restoring=choice.restoring,
+        jpeg_quality=inspection.jpeg_quality if inspection else None,
+        noise_sigma=inspection.noise_sigma if inspection else None,
+    )
     metrics = {}
-    options = {"scale": enhancement.scale, "model": model, "device": device, "on_progress": on_progress}
+    options = {"scale": enhancement.scale, "model": choice.name, "device": device, "on_progress": on_progress}
     if enhancement.quality_check:
         result, metrics = rendering.quality_check(image, **options)
     else:

@@ -14,16 +14,25 @@ def own_enhancement(request, pk) -> Enhancement:
         raise Http404("No such enhancement.") from None
 
 
+# The restore control in plain words, like waifu2x's noise level.
+RESTORE_CHOICES = [
+    ("auto", "Auto", "Clean up JPEG blocks and noise when the photo has them"),
+    ("off", "Off", "Keep every detail as it is (for clean PNGs and drawings)"),
+    ("strong", "Strong", "Always clean up: for compressed or noisy photos"),
+]
+
+
 def job_options(request) -> dict:
     """The job settings a form posted, as the services take them."""
     return {
         "scale": request.POST.get("scale", "2"),
         "model": request.POST.get("model", "default") or "default",
         "quality_check": request.POST.get("quality_check") in ("on", "true", "1"),
+        "restore": request.POST.get("restore", "auto") or "auto",
     }
 
 
-def job_form_context(width: int, height: int, *, scale: int = 2, model: str = "default") -> dict:
+def job_form_context(width: int, height: int, *, scale: int = 2, model: str = "default", restore: str = "auto") -> dict:
     """Scales with their output size (and whether it is allowed) and the model choices."""
     limit = settings.SRSITE_MAX_OUTPUT_MP * 1_000_000
     scales = [
@@ -36,7 +45,14 @@ def job_form_context(width: int, height: int, *, scale: int = 2, model: str = "d
         }
         for s in mlcore.SCALES
     ]
-    return {"scales": scales, "models": selectors.enhancement_models(), "chosen_scale": scale, "chosen_model": model}
+    return {
+        "scales": scales,
+        "models": selectors.enhancement_models(),
+        "chosen_scale": scale,
+        "chosen_model": model,
+        "restore_modes": RESTORE_CHOICES,
+        "chosen_restore": restore,
+    }
 
 
 def client_rules() -> dict:

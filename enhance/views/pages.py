@@ -83,6 +83,7 @@ def detail(request, pk):
             enhancement.original_height,
             scale=enhancement.scale,
             model=enhancement.model_requested,
+            restore=enhancement.restore,
         ),
     }
     return render(request, "enhance/result.html", context)

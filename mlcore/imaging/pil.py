@@ -68,9 +68,10 @@ def open_image(file: BinaryIO, *, check: Callable[[Image.Image], None] | None = 
     L or LA, one frame (a multi-frame JPEG's first), ICC profile kept, fully decoded; ``format`` is Pillow's name.
 
     The one decode shared by upload checks and jobs, so an accepted upload never fails in the worker on its
-    file. ``check(image)`` sees the opened, not yet decoded image (format, header size) and may raise to refuse
-    it before its pixels are read. Raises ImageError with SPEC's words for anything else the engine cannot
-    use; ``PIL.Image.DecompressionBombError`` for a header claiming far more pixels than Pillow will open.
+    file. ``check(image)`` sees the image as opened (format, header size, a JPEG's quantisation tables), before
+    this function decodes it: it may raise to refuse it before its pixels are read, or measure it as opened.
+    Raises ImageError with SPEC's words for anything else the engine cannot use;
+    ``PIL.Image.DecompressionBombError`` for a header claiming far more pixels than Pillow will open.
     """
     try:
         with warnings.catch_warnings():

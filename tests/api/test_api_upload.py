@@ -43,6 +43,14 @@ def test_upload_creates_and_queues_with_the_spec_shape(upload, run_jobs, image_i
     assert image_info(enhancement.result.read()) == ("PNG", (24, 16))
 
 
+def test_upload_takes_restore_and_reports_the_choice(api, enhanced, restoring_zoo, make_upload):
+    enhancement = enhanced(image=make_upload("web.jpg", fmt="JPEG", quality=35), model="default", restore="auto")
+    body = api.get(f"/api/enhancements/{enhancement.pk}/").json()
+    assert (body["restore"], body["restoring"], body["jpeg_quality"]) == ("auto", True, 35)
+    assert (body["model_resolved"], body["model_note"]) == ("espcn_restore", "Photo model — JPEG quality ≈ 35 detected")
+    assert enhanced(restore="off").restore == "off"
+
+
 def test_upload_takes_scale_and_model(enhanced):
     enhancement = enhanced(scale="3", model="bicubic")
     assert (enhancement.scale, enhancement.model_requested, enhancement.model_resolved) == (3, "bicubic", "bicubic")
@@ -75,6 +83,7 @@ REFUSALS = [
     ("scale 5", {"scale": "5"}, 400, "Scale must be one of 2, 3, 4."),
     ("scale text", {"scale": "two"}, 400, "Scale must be one of 2, 3, 4."),
     ("unknown model", {"model": "nope"}, 400, None),
+    ("unknown restore", {"restore": "max"}, 400, "Restore must be one of auto, off, strong."),
 ]
 
 

@@ -186,3 +186,31 @@ def test_deleting_an_account_deletes_its_files(
     with django_capture_on_commit_callbacks(execute=True):
         user.delete()
     assert media_files() == []
+
+
+def test_default_restores_a_compressed_jpeg_and_says_why(make_enhancement, run_jobs, restoring_zoo):
+    jpeg = queue(make_enhancement(name="web.jpg", fmt="JPEG", size=(24, 16), quality=40), run_jobs)
+    assert jpeg.status == Status.DONE, jpeg.error
+    assert (jpeg.model_resolved, jpeg.restoring, jpeg.jpeg_quality) == ("espcn_restore", True, 40)
+    assert jpeg.weights_hash == mlcore.resolve_model("espcn_restore", 2)[1]
+    assert jpeg.model_note == "Photo model — JPEG quality ≈ 40 detected"
+    png = queue(make_enhancement(name="clean.png", size=(24, 16)), run_jobs)
+    assert (png.model_resolved, png.restoring, png.jpeg_quality) == ("edsr_lite", False, None)
+    assert png.model_note == "Clean model — no compression or noise detected"
+
+
+def test_restore_off_and_strong_are_obeyed(make_enhancement, run_jobs, restoring_zoo):
+    off = queue(make_enhancement(name="web.jpg", fmt="JPEG", quality=40), run_jobs, restore="off")
+    assert (off.model_resolved, off.restoring, off.model_note) == ("edsr_lite", False, "Clean model — restoration off")
+    strong = queue(make_enhancement(name="clean.png"), run_jobs, restore="strong")
+    assert strong.restoring and strong.model_note == "Photo model — restoration set to strong"
+    named = queue(make_enhancement(name="web.jpg", fmt="JPEG", quality=40), run_jobs, model="srcnn")
+    assert (named.model_resolved, named.restoring, named.model_note) == ("srcnn", False, "")
+
+
+def test_unknown_restore_mode_is_refused_and_nothing_changes(make_enhancement):
+    enhancement = make_enhancement()
+    with pytest.raises(EnhancementError, match=r"Restore must be one of auto, off, strong\."):
+        services.enhancement_queue(enhancement=enhancement, scale=2, model="default", quality_check=False, restore="x")
+    enhancement.refresh_from_db()
+    assert (enhancement.status, enhancement.restore) == (Status.NEW, "auto")

@@ -185,3 +185,45 @@ def test_train_runs_with_the_engine_only_settings(hr_folder, tmp_path):
     card = json.loads((tmp_path / "zoo" / "espcn_x2.json").read_text())
     assert card["commit"] == "abc123" and "--minutes 0.02" in card["command"]
     assert card["training"]["minutes"] == 0.02 and card["training"]["steps"] > 0
+
+
+def test_degradation_training_lowers_the_loss_and_validates_on_degraded_lr(pairs):
+    config = TrainConfig(
+        arch="espcn",
+        scale=2,
+        lr=1e-3,
+        loss="mse",
+        schedule="constant",
+        epochs=1,
+        steps_per_epoch=40,
+        batch_size=8,
+        patch_size=12,
+        degradation="realistic",
+    )
+    events = []
+    train_pairs, val_pairs = split(pairs, 0.2, seed=0)
+    train(config, train_pairs, val_pairs, emit=collect(events))
+    losses = [e.data["loss"] for e in events if e.kind == "step" and "loss" in e.data]
+    assert len(losses) == 4 and losses[-1] < losses[0]
+    assert np.isfinite(next(e for e in events if e.kind == "epoch").data["val_psnr"])
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "words"),
+    [
+        ("loss", "huber", "Unknown loss 'huber'"),
+        ("schedule", "linear", "Unknown schedule 'linear'"),
+        ("optimizer", "lion", "Unknown optimizer 'lion'"),
+        ("degradation", "heavy", "Unknown degradation 'heavy'"),
+        ("batch_size", 0, "must be positive"),
+    ],
+)
+def test_config_refuses_unknown_choices_instead_of_falling_back(field, value, words):
+    with pytest.raises(ValueError, match=words):
+        TrainConfig(arch="espcn", scale=2, **{field: value})
+
+
+def test_config_is_frozen():
+    config = TrainConfig(arch="espcn", scale=2)
+    with pytest.raises(AttributeError):
+        config.lr = 1.0

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from mlcore import zoo
+from mlcore.degradations import parse
 from mlcore.errors import SCALES, ModelError
 from mlcore.evaluation import dataset_images, evaluate_images, summarise, warm_up
 
@@ -24,15 +25,22 @@ class Command(BaseCommand):
         parser.add_argument("--device", default="cpu")
         parser.add_argument("--json", type=Path, help="write the rows to this JSON file")
         parser.add_argument("--per-image", action="store_true", help="also print each image's numbers")
-        parser.add_argument("--record", action="store_true", help="store the numbers in the zoo (zoo.json)")
+        parser.add_argument("--record", action="store_true", help="store the clean numbers in the zoo (zoo.json)")
+        parser.add_argument(
+            "--degradation",
+            nargs="+",
+            default=["clean"],
+            help="applied to each LR before every model: clean, jpeg:Q, noise:S (several: one table each)",
+        )
 
     def _models(self, requested: list[str], scale: int) -> list[str]:
+        """Zoo names; ``default`` stays itself (routed per image: clean or restoring model)."""
         if "all" in requested:
-            return zoo.model_names(scale)
+            return [zoo.DEFAULT, *zoo.model_names(scale)]
         names = []
         for name in requested:
             try:
-                names.append(zoo.resolve_model(name, scale)[0])
+                names.append(name if name == zoo.DEFAULT else zoo.resolve_model(name, scale)[0])
             except ModelError as exc:
                 raise CommandError(str(exc)) from exc
         return list(dict.fromkeys(names))
@@ -43,26 +51,29 @@ class Command(BaseCommand):
                 raise CommandError(f"Scale must be one of {', '.join(map(str, SCALES))}.")
         try:
             files = {d: dataset_images(options["data_root"], d) for d in options["datasets"]}
-        except FileNotFoundError as exc:
+            degradations = {name: parse(name) for name in options["degradation"]}
+        except (FileNotFoundError, ValueError) as exc:
             raise CommandError(str(exc)) from exc
         rows = []
         for scale in options["scales"]:
             for model in self._models(options["models"], scale):
                 warm_up(model, scale, options["device"])
-                for dataset, paths in files.items():
-                    results = list(evaluate_images(paths, model, scale, options["device"]))
-                    if options["per_image"]:
-                        for r in results:
-                            self.stdout.write(
-                                f"{model} x{scale} {dataset}/{r.image}: {r.psnr:.2f} dB, SSIM {r.ssim:.4f}"
-                            )
-                    rows.append(summarise(results, model, scale, dataset))
-        self.stdout.write(markdown_table(rows))
+                for label, degradation in degradations.items():
+                    for dataset, paths in files.items():
+                        results = list(evaluate_images(paths, model, scale, options["device"], degradation))
+                        if options["per_image"]:
+                            for r in results:
+                                self.stdout.write(
+                                    f"{model} x{scale} {label} {dataset}/{r.image}: {r.psnr:.2f} dB, SSIM {r.ssim:.4f}"
+                                )
+                        rows.append(summarise(results, model, scale, dataset, label))
+        for label in degradations:
+            self.stdout.write(f"\n{label}:\n" + markdown_table([r for r in rows if r.degradation == label]))
         data = [row.as_dict() for row in rows]
         if options["json"]:
             options["json"].write_text(json.dumps(data, indent=2) + "\n")
         if options["record"]:
-            zoo.record_measurements(data)
+            zoo.record_measurements([r for r in data if r["degradation"] == "clean" and r["model"] != zoo.DEFAULT])
 
 
 def markdown_table(rows) -> str:

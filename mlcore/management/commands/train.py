@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from mlcore import zoo
 from mlcore.archs import ARCHS
 from mlcore.data import image_files, make_pairs, paired_pairs, split
+from mlcore.degradations import PIPELINES
 from mlcore.errors import SCALES
 from mlcore.reporting import Checkpointer, Installer, MetricsWriter, Plotter, ProgressBar
 from mlcore.training import LOSSES, OPTIMIZERS, SCHEDULES, TrainConfig, load_state, train
@@ -73,36 +74,24 @@ class Command(BaseCommand):
         parser.add_argument("--install", action="store_true", help="put the best weights into the zoo")
         parser.add_argument("--zoo-dir", type=Path, default=None, help="default: mlcore/weights")
         parser.add_argument("--hint", default="", help="one-line quality/speed hint shown to users")
+        parser.add_argument(
+            "--degradation",
+            choices=sorted(PIPELINES),
+            help="make each LR patch on the fly with blur, resize, noise and JPEG (a restoring model)",
+        )
 
     def handle(self, *args, **o):
         import torch
-
-        from mlcore.inference import resolve_device
 
         if o["threads"]:
             torch.set_num_threads(o["threads"])
         name = o["name"] or o["arch"]
         run_dir = o["run_dir"] or Path(settings.BASE_DIR) / "runs" / f"{name}_x{o['scale']}"
         run_dir.mkdir(parents=True, exist_ok=True)
-        steps = o["steps_per_epoch"]
-        epochs = math.ceil(o["iterations"] / steps) if o["iterations"] else o["epochs"]
-        config = TrainConfig(
-            arch=o["arch"],
-            scale=o["scale"],
-            arch_args=_arch_args(o["arch_arg"]),
-            optimizer=o["optimizer"],
-            lr=o["lr"],
-            schedule=o["schedule"],
-            loss=o["loss"],
-            epochs=epochs,
-            steps_per_epoch=steps,
-            batch_size=o["batch_size"],
-            patch_size=o["patch_size"],
-            seed=o["seed"],
-            device=resolve_device(o["device"]),
-            init_from=str(o["init_from"]) if o["init_from"] else None,
-            minutes=o["minutes"],
-        )
+        try:
+            config = self._config(o)
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
         train_pairs, val_pairs, data_desc = self._data(o)
         state = None
         checkpoint = run_dir / "checkpoint.pt"
@@ -163,6 +152,30 @@ class Command(BaseCommand):
                 else:
                     words += [flag, str(value)]
         return shlex.join([*words, "--install"])
+
+    def _config(self, o) -> TrainConfig:
+        from mlcore.inference import resolve_device
+
+        steps = o["steps_per_epoch"]
+        epochs = math.ceil(o["iterations"] / steps) if o["iterations"] else o["epochs"]
+        return TrainConfig(
+            arch=o["arch"],
+            scale=o["scale"],
+            arch_args=_arch_args(o["arch_arg"]),
+            optimizer=o["optimizer"],
+            lr=o["lr"],
+            schedule=o["schedule"],
+            loss=o["loss"],
+            epochs=epochs,
+            steps_per_epoch=steps,
+            batch_size=o["batch_size"],
+            patch_size=o["patch_size"],
+            seed=o["seed"],
+            device=resolve_device(o["device"]),
+            init_from=str(o["init_from"]) if o["init_from"] else None,
+            minutes=o["minutes"],
+            degradation=o["degradation"],
+        )
 
     def _data(self, o):
         try:

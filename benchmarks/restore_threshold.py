@@ -1,0 +1,55 @@
+"""Where the photo model starts to beat the clean one, on the training images' validation split (the
+split `manage.py train` holds out: 10 %, seed 0), never on test sets: mean PSNR of both on LR saved at
+each JPEG quality and with each noise σ. Sets mlcore.restoration's thresholds.
+
+    .venv/bin/python benchmarks/restore_threshold.py --scale 2 [--zoo runs/zoo_restore]
+"""
+
+import argparse
+import sys
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from mlcore.checkpoints import load  # noqa: E402
+from mlcore.data import image_files, make_pairs, split  # noqa: E402
+from mlcore.degradations import Degradation, apply, image_seed  # noqa: E402
+from mlcore.inference import run_network  # noqa: E402
+from mlcore.metrics import psnr  # noqa: E402
+from mlcore.restoration import noise_sigma  # noqa: E402
+
+NOISE_THRESHOLDS = (6.0, 7.5, 9.0, 10.5)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--scale", type=int, default=2)
+    parser.add_argument("--data-root", type=Path, default=ROOT.parent / "shared" / "datasets")
+    parser.add_argument("--zoo", type=Path, default=ROOT / "mlcore" / "weights", help="where the photo model is")
+    args = parser.parse_args()
+    s = args.scale
+    pairs = make_pairs(image_files([args.data_root / "T91", args.data_root / "BSD200"]), s)
+    _, val = split(pairs, 0.1, seed=0)
+    clean = load(ROOT / "mlcore" / "weights" / f"edsr_lite_x{s}.json")[0]
+    photo = load(args.zoo / f"edsr_lite_restore_x{s}.json")[0]
+    cases = [Degradation()] + [Degradation(jpeg=q) for q in (95, 92, 90, 87, 85, 80, 75, 50)]
+    cases += [Degradation(noise=n) for n in (3, 5, 7.5, 10)]
+    print(f"×{s}, {len(val)} validation images: mean PSNR (dB) of the clean model / the photo model / difference;")
+    print(f"then auto's (JPEG files routed by quality, others by noise σ ≥ each of {NOISE_THRESHOLDS})")
+    for d in cases:
+        scores, sigmas = [], []
+        for p in val:
+            lr = np.asarray(apply(p.hr, s, Degradation(d.blur, d.resize, d.noise, False, d.jpeg, image_seed(p.name))))
+            scores.append([psnr(run_network(net, lr, s), p.hr, scale=s) for net in (clean, photo)])
+            sigmas.append(noise_sigma(np.asarray(apply(p.hr, s, d).convert("L"))) if not d.jpeg else np.inf)
+        scores, sigmas = np.array(scores), np.array(sigmas)
+        a, b = scores.mean(axis=0)
+        auto = [np.where(sigmas >= t, scores[:, 1], scores[:, 0]).mean() for t in NOISE_THRESHOLDS]
+        print(f"{d.describe():>20}: {a:.3f} / {b:.3f} / {b - a:+.3f}; auto " + " / ".join(f"{x:.3f}" for x in auto))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,130 @@
+"""Which model a photo needs: the clean model for clean input, the restoring model for compressed or
+noisy input. Measured on the image itself, before anything decodes it further:
+
+- JPEG quality from the luma quantisation table (Pillow exposes it on an opened JPEG): the IJG quality
+  whose scaled Annex K table is nearest, as ImageMagick's ``identify`` estimates it;
+- noise σ (on 0–255) from Immerkær's fast estimator (CVIU 1996) over 8×8 blocks of luma, taking a low
+  percentile of the blocks so texture and edges, which the estimator mistakes for noise, are left out.
+
+Thresholds were set on the training images' validation split (docs/restoration.md), never on test sets.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+from PIL import Image
+
+from mlcore import zoo
+
+RESTORE_MODES = ("auto", "off", "strong")
+# auto restores at or below this JPEG quality, or at or above this noise σ
+JPEG_QUALITY_THRESHOLD = 90
+NOISE_SIGMA_THRESHOLD = 9.0
+NOISE_SAMPLE_SIDE = 1024  # the estimate reads at most this centre crop: enough blocks, bounded time
+_BLOCK, _PERCENTILE = 8, 10
+# The block-percentile estimate is biased low (the calmest blocks are also those whose noise came out
+# smallest); this factor makes it read σ for Gaussian noise on the training images.
+_NOISE_BIAS = 1.7
+
+# IJG / JPEG Annex K luminance table, natural (row-major) order, as Pillow reports quantisation tables.
+_LUMA_TABLE = np.array(
+    [
+        [16, 11, 10, 16, 24, 40, 51, 61],
+        [12, 12, 14, 19, 26, 58, 60, 55],
+        [14, 13, 16, 24, 40, 57, 69, 56],
+        [14, 17, 22, 29, 51, 87, 80, 62],
+        [18, 22, 37, 56, 68, 109, 103, 77],
+        [24, 35, 55, 64, 81, 104, 113, 92],
+        [49, 64, 78, 87, 103, 121, 120, 101],
+        [72, 92, 95, 98, 112, 100, 103, 99],
+    ],
+    dtype=np.int64,
+).ravel()
+
+
+def _ijg_table(quality: int) -> np.ndarray:
+    scaling = 5000 // quality if quality < 50 else 200 - 2 * quality
+    return np.clip((_LUMA_TABLE * scaling + 50) // 100, 1, 255)
+
+
+_IJG_TABLES = np.stack([_ijg_table(q) for q in range(1, 101)])  # (100, 64)
+
+
+def jpeg_quality(image: Image.Image) -> int | None:
+    """The IJG quality (1–100) nearest to the image's luma quantisation table; None if not a JPEG."""
+    tables = getattr(image, "quantization", None)
+    if image.format not in {"JPEG", "MPO"} or not tables or 0 not in tables:
+        return None
+    table = np.asarray(tables[0], dtype=np.float64)
+    if table.size != 64:
+        return None
+    error = np.abs(np.log(_IJG_TABLES) - np.log(np.maximum(table, 1))).sum(axis=1)
+    return int(np.argmin(error)) + 1
+
+
+def noise_sigma(gray: np.ndarray) -> float:
+    """Estimated Gaussian noise σ (0–255 scale) of a uint8 luma image (H, W)."""
+    h, w = gray.shape
+    top, left = max((h - NOISE_SAMPLE_SIDE) // 2, 0), max((w - NOISE_SAMPLE_SIDE) // 2, 0)
+    g = gray[top : top + NOISE_SAMPLE_SIDE, left : left + NOISE_SAMPLE_SIDE].astype(np.float32)
+    if min(g.shape) < _BLOCK + 2:
+        return 0.0
+    # Immerkær's mask [[1, -2, 1], [-2, 4, -2], [1, -2, 1]] (a second difference across, then down): zero
+    # on planes and ramps, so it answers mostly to noise; |response| averages 6σ·sqrt(2/π) for noise of σ.
+    d = g[:, :-2] - 2 * g[:, 1:-1] + g[:, 2:]
+    r = np.abs(d[:-2] - 2 * d[1:-1] + d[2:])
+    bh, bw = r.shape[0] // _BLOCK, r.shape[1] // _BLOCK
+    blocks = r[: bh * _BLOCK, : bw * _BLOCK].reshape(bh, _BLOCK, bw, _BLOCK).mean(axis=(1, 3))
+    return float(_NOISE_BIAS * np.sqrt(np.pi / 2) / 6 * np.percentile(blocks, _PERCENTILE))
+
+
+@dataclass(frozen=True)
+class Inspection:
+    """What the input says about itself: JPEG quality (None: not a JPEG) and estimated noise σ."""
+
+    jpeg_quality: int | None
+    noise_sigma: float
+
+    @property
+    def degraded(self) -> bool:
+        compressed = self.jpeg_quality is not None and self.jpeg_quality <= JPEG_QUALITY_THRESHOLD
+        return compressed or self.noise_sigma >= NOISE_SIGMA_THRESHOLD
+
+
+def inspect(image: Image.Image) -> Inspection:
+    """Measure ``image`` as opened (the JPEG tables are lost once an image is converted or rotated)."""
+    return Inspection(jpeg_quality(image), round(noise_sigma(np.asarray(image.convert("L"))), 1))
+
+
+@dataclass(frozen=True)
+class ModelChoice:
+    """The model ``upscale`` runs, and why: ``restoring`` says the restoring model was chosen."""
+
+    name: str
+    weights_hash: str
+    restoring: bool
+    restore: str  # the mode asked for: auto, off, strong
+    inspection: Inspection | None  # measured only when ``auto`` had to decide
+
+
+def check_restore(restore: str) -> str:
+    if restore not in RESTORE_MODES:
+        raise ValueError(f"Unknown restore mode {restore!r}; choose one of {', '.join(RESTORE_MODES)}.")
+    return restore
+
+
+def choose_model(image: Image.Image, *, scale: int, model: str = zoo.DEFAULT, restore: str = "auto") -> ModelChoice:
+    """Resolve ``model`` at ``scale`` for this image. Only ``default`` is routed: with a restoring model
+    for the scale, ``strong`` always takes it, ``auto`` when the image is a JPEG of quality ≤ 90 or
+    noisy (σ ≥ 9), ``off`` never. A named model is used as named."""
+    check_restore(restore)
+    restoring_name = zoo.restoring_model(scale) if model == zoo.DEFAULT else None
+    inspection = None
+    use = False
+    if restoring_name and restore == "strong":
+        use = True
+    elif restoring_name and restore == "auto":
+        inspection = inspect(image)
+        use = inspection.degraded
+    name, weights = zoo.resolve_model(restoring_name if use else model, scale)
+    return ModelChoice(name, weights, use, restore, inspection)

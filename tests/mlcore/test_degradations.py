@@ -1,0 +1,87 @@
+"""The degradation pipeline: aligned LR sizes, real JPEG, seeded determinism, the clean share."""
+
+import numpy as np
+import pytest
+
+from mlcore.data import DegradingSampler, Pair, degrade_pairs
+from mlcore.degradations import Degradation, Realistic, apply, gaussian_kernel, parse
+from mlcore.imaging import imresize
+from mlcore.restoration import jpeg_quality
+
+from .conftest import photo
+
+HR = np.asarray(photo(96, 72))
+
+
+@pytest.mark.parametrize("scale", [2, 3, 4])
+@pytest.mark.parametrize("resize", ["bicubic", "bilinear", "area"])
+def test_every_resize_gives_the_aligned_lr_size(scale, resize):
+    lr = apply(HR, scale, Degradation(blur=(1.0, 2.0, 0.5), resize=resize, noise=5, jpeg=60, seed=3))
+    assert lr.size == (96 // scale, 72 // scale) and lr.mode == "RGB"
+
+
+def test_clean_is_exactly_the_matlab_bicubic():
+    assert np.array_equal(np.asarray(apply(HR, 2, Degradation())), imresize(HR, 1 / 2))
+
+
+def test_jpeg_is_a_real_libjpeg_round_trip_with_readable_tables():
+    lr = apply(HR, 2, Degradation(jpeg=40))
+    assert lr.format == "JPEG" and jpeg_quality(lr) == 40
+    assert not np.array_equal(np.asarray(lr), imresize(HR, 1 / 2))
+
+
+def test_noise_is_seeded_and_luma_noise_is_the_same_on_each_channel():
+    a, b = (np.asarray(apply(HR, 2, Degradation(noise=8, seed=5))).astype(int) for _ in range(2))
+    assert np.array_equal(a, b)
+    c = np.asarray(apply(HR, 2, Degradation(noise=8, seed=6))).astype(int)
+    assert not np.array_equal(a, c)
+    clean = imresize(HR, 1 / 2).astype(int)
+    gray = np.asarray(apply(HR, 2, Degradation(noise=8, noise_gray=True, seed=5))).astype(int) - clean
+    away_from_clipping = (clean > 40).all(axis=2) & (clean < 215).all(axis=2)
+    assert np.array_equal(gray[..., 0][away_from_clipping], gray[..., 1][away_from_clipping])
+    assert 6 < (a - clean).std() < 10
+
+
+def test_blur_kernel_is_normalised_and_rotates():
+    k = gaussian_kernel(2.0, 0.5, 0.0)
+    assert k.sum() == pytest.approx(1.0) and k.shape == (13, 13)
+    assert np.allclose(gaussian_kernel(2.0, 0.5, np.pi / 2), k.T)
+
+
+def test_realistic_draws_are_deterministic_and_keep_a_clean_share():
+    pipeline = Realistic()
+    draws = [pipeline.sample(np.random.default_rng(7), 4) for _ in range(2)]
+    assert draws[0] == draws[1]
+    rng = np.random.default_rng(0)
+    many = [pipeline.sample(rng, 2) for _ in range(2000)]
+    clean = sum(d.describe() == "clean" for d in many) / len(many)
+    assert 0.15 < clean < 0.3
+    qualities = [d.jpeg for d in many if d.jpeg]
+    assert min(qualities) >= 30 and max(qualities) <= 95
+    assert max(d.noise for d in many) <= 10 and {d.resize for d in many} == {"bicubic", "bilinear", "area"}
+
+
+def test_parse_names_and_refuses_nonsense():
+    assert parse("jpeg:75") == Degradation(jpeg=75)
+    assert parse("noise:10") == Degradation(noise=10.0)
+    assert parse("clean") == Degradation()
+    for bad in ("jpeg:0", "jpeg:x", "blur:2", "noise:-1", "clean:1"):
+        with pytest.raises(ValueError, match="Unknown degradation"):
+            parse(bad)
+
+
+def test_sampler_batches_are_paired_shapes_and_seeded():
+    hrs = [np.asarray(photo(80, 64, seed=i)) for i in range(2)]
+    pairs = [Pair(f"p{i}", imresize(hr, 1 / 2), hr) for i, hr in enumerate(hrs)]
+    batches = [DegradingSampler(pairs, 2, 16, "y", seed=1, pipeline=Realistic()).batch(4) for _ in range(2)]
+    lr, hr = batches[0]
+    assert lr.shape == (4, 1, 16, 16) and hr.shape == (4, 1, 32, 32) and lr.dtype == np.float32
+    assert np.array_equal(batches[0][0], batches[1][0])
+
+
+def test_validation_pairs_get_one_fixed_degradation_each():
+    hr = np.asarray(photo(64, 48))
+    pairs = [Pair("a", imresize(hr, 1 / 2), hr), Pair("b", imresize(hr, 1 / 2), hr)]
+    once, twice = degrade_pairs(pairs, 2, Realistic(), seed=0), degrade_pairs(pairs, 2, Realistic(), seed=0)
+    assert all(np.array_equal(x.lr, y.lr) for x, y in zip(once, twice, strict=True))
+    assert once[0].lr.shape == (24, 32, 3) and once[0].hr is hr

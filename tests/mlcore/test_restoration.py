@@ -1,0 +1,70 @@
+"""Choosing the clean or the restoring model from the image itself: JPEG quality and noise."""
+
+import io
+
+import numpy as np
+import pytest
+from PIL import Image
+
+import mlcore
+from mlcore import zoo
+from mlcore.restoration import choose_model, inspect, jpeg_quality, noise_sigma
+
+from .conftest import encode, photo
+
+
+@pytest.mark.parametrize("quality", [20, 50, 72, 90, 95])
+def test_jpeg_quality_is_read_from_the_quantisation_tables(quality):
+    assert jpeg_quality(encode(photo(64, 48), "JPEG", quality=quality)) == quality
+
+
+def test_no_quality_for_a_png_or_a_converted_jpeg():
+    assert jpeg_quality(encode(photo(32, 32), "PNG")) is None
+    assert jpeg_quality(encode(photo(32, 32), "JPEG", quality=60).convert("L")) is None
+
+
+def test_noise_estimate_separates_noisy_from_smooth():
+    clean = np.asarray(photo(256, 256).convert("L"))
+    noisy = np.clip(clean + np.random.default_rng(0).normal(0, 10, clean.shape), 0, 255).astype(np.uint8)
+    assert noise_sigma(clean) < 2 < 8 < noise_sigma(noisy) < 16
+    assert noise_sigma(clean[:5, :5]) == 0.0
+
+
+def test_auto_restores_a_compressed_jpeg_but_not_a_png_or_a_fine_jpeg(restoring_zoo):
+    clean_default = zoo.resolve_model("default", 2)[0]
+    q50 = choose_model(encode(photo(64, 48), "JPEG", quality=50), scale=2)
+    assert q50.restoring and q50.name == "espcn_restore" and q50.inspection.jpeg_quality == 50
+    png = choose_model(encode(photo(64, 48), "PNG"), scale=2)
+    assert not png.restoring and png.name == clean_default and png.inspection.jpeg_quality is None
+    q95 = choose_model(encode(photo(64, 48), "JPEG", quality=95), scale=2)
+    assert not q95.restoring and q95.inspection.jpeg_quality == 95
+
+
+def test_off_strong_and_named_models_are_obeyed(restoring_zoo):
+    q50 = encode(photo(64, 48), "JPEG", quality=50)
+    assert choose_model(q50, scale=2, restore="off").name == zoo.resolve_model("default", 2)[0]
+    assert choose_model(encode(photo(64, 48), "PNG"), scale=2, restore="strong").restoring
+    named = choose_model(q50, scale=2, model="srcnn", restore="strong")
+    assert named.name == "srcnn" and not named.restoring and named.inspection is None
+    with pytest.raises(ValueError, match="Unknown restore mode 'max'"):
+        choose_model(q50, scale=2, restore="max")
+
+
+def test_no_restoring_model_for_a_scale_means_the_clean_default(restoring_zoo):
+    choice = choose_model(encode(photo(64, 48), "JPEG", quality=30), scale=3)
+    assert not choice.restoring and choice.name == zoo.resolve_model("default", 3)[0]
+
+
+def test_upscale_routes_default_through_the_same_choice(restoring_zoo):
+    img = encode(photo(40, 30), "JPEG", quality=40)
+    routed = np.asarray(mlcore.upscale(img, scale=2, device="cpu"))
+    buffer = io.BytesIO()
+    img.save(buffer, "PNG")
+    restored = mlcore.upscale(Image.open(io.BytesIO(buffer.getvalue())), scale=2, model="espcn_restore", device="cpu")
+    assert np.array_equal(routed, np.asarray(restored))
+    assert mlcore.list_models()["restoring"]["2"] == "espcn_restore"
+
+
+def test_inspect_reports_both_measures():
+    found = inspect(encode(photo(64, 64), "JPEG", quality=80))
+    assert found.jpeg_quality == 80 and found.noise_sigma >= 0 and found.degraded
