@@ -15,12 +15,14 @@ from enhance.services.jobs import (
     enhancement_reap_if_stale,
     enhancement_run,
 )
+from enhance.services.limits import enhancement_delete_expired_drafts
 
 __all__ = [
     "WorkerLost",
     "enhancement_cancel",
     "enhancement_create",
     "enhancement_delete",
+    "enhancement_delete_expired_drafts",
     "enhancement_queue",
     "enhancement_queue_batch",
     "enhancement_reap_expired",

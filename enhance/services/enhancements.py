@@ -10,6 +10,7 @@ from django.utils import timezone
 from enhance import rendering
 from enhance.models import Enhancement
 from enhance.services.jobs import enqueue
+from enhance.services.limits import check_room
 from enhance.validation import EnhancementError, check_job, check_upload
 
 Status = Enhancement.Status
@@ -76,6 +77,7 @@ def enhancement_create(
             restore=restore,
         ),
     )
+    check_room(owner=owner, new_bytes=upload.size, jobs=[enhancement] if queue else [])
     enhancement.original.save("upload" + rendering.EXTENSIONS.get(info.format, ""), upload, save=False)
     _save_or_drop_original(enhancement, (lambda: _set_queued(enhancement)) if queue else enhancement.save)
     return enhancement
@@ -113,6 +115,9 @@ def enhancement_queue_batch(
     for enhancement, fields in zip(enhancements, checked, strict=True):
         for name, value in fields.items():
             setattr(enhancement, name, value)
+    if enhancements:
+        check_room(owner=enhancements[0].owner, jobs=enhancements)
+    for enhancement in enhancements:
         _set_queued(enhancement)
 
 
@@ -133,6 +138,7 @@ def enhancement_rerun(
             restore=restore,
         ),
     )
+    check_room(owner=enhancement.owner, new_bytes=enhancement.original_bytes, jobs=[copy])
     with enhancement.original.open("rb") as source:
         copy.original.save(PurePosixPath(enhancement.original.name).name, ContentFile(source.read()), save=False)
     _save_or_drop_original(copy, lambda: _set_queued(copy))
@@ -165,6 +171,7 @@ def enhancement_retry(*, enhancement: Enhancement) -> Enhancement:
     """Queue a failed or cancelled enhancement again with the same settings."""
     if enhancement.status not in (Status.FAILED, Status.CANCELLED):
         raise EnhancementError("Only a failed or cancelled enhancement can be tried again.", status=409)
+    check_room(owner=enhancement.owner, jobs=[enhancement])
     enhancement.attempts = 0
     _set_queued(enhancement)
     return enhancement

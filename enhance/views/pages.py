@@ -67,10 +67,10 @@ def detail(request, pk):
                 services.enhancement_queue(enhancement=enhancement, **job_options(request))
                 return redirect("enhance:detail", pk=pk)
             except validation.EnhancementError as exc:
-                error = str(exc)
+                error = exc  # shown as its message, answered with its status (400, or 429 at a limit)
         form = job_form_context(enhancement.original_width, enhancement.original_height, scale=enhancement.scale)
         context = {"enhancement": enhancement, "error": error, **form}
-        return render(request, "enhance/preview.html", context, status=400 if error else 200)
+        return render(request, "enhance/preview.html", context, status=error.status if error else 200)
     if request.method == "POST":
         return redirect("enhance:detail", pk=pk)
     context = {
@@ -118,7 +118,7 @@ def batch(request, batch):
             services.enhancement_queue_batch(enhancements=drafts, **job_options(request))
             return redirect("enhance:batch", batch=batch)
         except validation.EnhancementError as exc:
-            error = str(exc)
+            error = exc
     smallest = min(drafts or items, key=lambda e: e.original_width * e.original_height)
     largest = max(drafts or items, key=lambda e: e.original_width * e.original_height)
     context = {
@@ -129,7 +129,7 @@ def batch(request, batch):
         "smallest": smallest,
         **job_form_context(largest.original_width, largest.original_height),
     }
-    return render(request, "enhance/batch.html", context, status=400 if error else 200)
+    return render(request, "enhance/batch.html", context, status=error.status if error else 200)
 
 
 def _action(service, success: str):

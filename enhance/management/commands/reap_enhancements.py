@@ -4,7 +4,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from enhance.services import enhancement_reap_expired
+from enhance.services import enhancement_delete_expired_drafts, enhancement_reap_expired
 
 
 class Command(BaseCommand):
@@ -16,6 +16,7 @@ class Command(BaseCommand):
     def handle(self, *args, every: float = 0, **options):
         while True:
             counts = enhancement_reap_expired()
+            enhancement_delete_expired_drafts()
             if counts["requeued"] or counts["failed"] or not every:
                 self.stdout.write(f"re-queued {counts['requeued']}, failed {counts['failed']}")
             if not every:
