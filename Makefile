@@ -70,6 +70,10 @@ screenshots: .venv/.installed chromium
 bench: .venv/.installed
 	$(PY) benchmarks/inference_speed.py
 
+# 2,000 seeded mutated images through /upload_img, jobs run by the real engine: no 5xx, no orphans, all done.
+fuzz: .venv/.installed
+	$(PY) benchmarks/fuzz_uploads.py --count $${COUNT:-2000}
+
 evaluate: .venv/.installed
 	$(PY) manage.py evaluate --models all --scales 2 3 4 --datasets Set5 Set14 BSD100
 

@@ -83,13 +83,14 @@ def open_image(file: BinaryIO, *, check: Callable[[Image.Image], None] | None = 
         raise ImageError(INVALID_IMAGE_MESSAGE) from exc
     if check is not None:
         check(img)
-    if is_animated(img):
-        raise ImageError(ANIMATED_MESSAGE)
     try:
-        img.load()  # a truncated or corrupt file fails here
-        return _upright(img), img.format
+        animated = is_animated(img)  # counting frames reads the file too (a corrupt TIFF fails here)
+        if not animated:
+            img.load()  # a truncated or corrupt file fails here
+            return _upright(img), img.format
     except Exception as exc:
         raise ImageError(INVALID_IMAGE_MESSAGE) from exc
+    raise ImageError(ANIMATED_MESSAGE)
 
 
 def _upright(img: Image.Image) -> Image.Image:

@@ -89,3 +89,15 @@ def test_upload_page_counts_each_file_against_the_upload_rate(client, user, make
     again = client.post("/", {"images": [make_upload("late.png")]})
     assert again.status_code == 429 and "Too many uploads (at most 2/min)" in again.content.decode()
     assert Enhancement.objects.count() == 2
+
+
+def test_token_rate_per_address_ignores_a_rotating_forwarded_for(user, settings):
+    settings.SRSITE_TOKEN_RATE = "3/min"
+    client = APIClient()
+    codes = [
+        client.post(
+            "/api/auth/token/", {"username": f"u{i}", "password": "x"}, HTTP_X_FORWARDED_FOR=f"10.2.0.{i}"
+        ).status_code
+        for i in range(6)
+    ]
+    assert codes == [400, 400, 400, 429, 429, 429]
