@@ -1,4 +1,5 @@
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 
 from enhance import throttles
@@ -11,8 +12,9 @@ class SignupForm(UserCreationForm):
         fields = ("username", "email")
 
 
-class ThrottledAuthenticationForm(AuthenticationForm):
-    """Django's sign-in form, limited per username and per client address (``enhance.throttles``)."""
+class SignInLimitMixin:
+    """Sign-in attempts limited per username and per client address (``enhance.throttles``), before the
+    password is checked; for every form that checks one (the site's and the admin's)."""
 
     def clean(self):
         attempt = {
@@ -26,3 +28,11 @@ class ThrottledAuthenticationForm(AuthenticationForm):
         cleaned = super().clean()  # checks the password
         throttles.signin_succeeded(**attempt)
         return cleaned
+
+
+class ThrottledAuthenticationForm(SignInLimitMixin, AuthenticationForm):
+    """``/accounts/login/``."""
+
+
+class ThrottledAdminAuthenticationForm(SignInLimitMixin, AdminAuthenticationForm):
+    """``/admin/login/``: it checks any user's password before it refuses non-staff, so it is limited too."""

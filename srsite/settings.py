@@ -205,7 +205,7 @@ REST_FRAMEWORK = {
 # outermost trusted proxy saw. 0 (default): the header is ignored, so a client cannot choose its address.
 SRSITE_TRUSTED_PROXIES = int(_env("SRSITE_TRUSTED_PROXIES", "0"))
 REST_FRAMEWORK["NUM_PROXIES"] = SRSITE_TRUSTED_PROXIES
-# Sign-in attempts (/accounts/login/ and /api/auth/token/) per username and per client address in a window.
+# Sign-in attempts (/accounts/login/, /admin/login/, /api/auth/token/) per username and per client address in a window.
 SRSITE_LOGIN_ATTEMPTS = int(_env("SRSITE_LOGIN_ATTEMPTS", "10"))
 SRSITE_LOGIN_WINDOW_MINUTES = int(_env("SRSITE_LOGIN_WINDOW_MINUTES", "15"))
 # /healthz names failing parts and their errors only to staff or with `Authorization: Bearer <this>`.

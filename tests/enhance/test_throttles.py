@@ -44,6 +44,16 @@ def test_locked_out_sign_in_says_why_even_with_the_right_password(client, user):
     assert "_auth_user_id" not in client.session
 
 
+def test_the_admin_sign_in_is_limited_too(client, user, settings):
+    codes = []
+    for i in range(15):
+        response = client.post(
+            "/admin/login/", {"username": "alice", "password": "guess"}, HTTP_X_FORWARDED_FOR=f"10.3.0.{i}"
+        )
+        codes.append(LOCKED in response.content.decode())
+    assert codes == [False] * 10 + [True] * 5
+
+
 def test_signing_in_often_never_locks_anyone_out(user):
     for _ in range(25):
         client = Client()
