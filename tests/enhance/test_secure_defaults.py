@@ -4,6 +4,7 @@ without DEBUG there is no built-in secret key and no per-process cache."""
 import os
 import secrets
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -70,8 +71,9 @@ def test_a_per_process_cache_without_debug_is_a_check_error(settings):
 def test_make_run_stops_server_worker_and_reaper_on_sigterm(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "SRSITE_"))}
     env.update(DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}", SRSITE_TORCH_THREADS="1")
+    port = _free_port()  # every engineer's suite runs this: no fixed port
     make = subprocess.Popen(
-        ["make", "-s", "run", "PORT=18303"],
+        ["make", "-s", "run", f"PORT={port}"],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -80,7 +82,7 @@ def test_make_run_stops_server_worker_and_reaper_on_sigterm(tmp_path):
     )
     try:
         deadline = time.monotonic() + 120
-        while not _answers("http://127.0.0.1:18303/healthz"):
+        while not _answers(f"http://127.0.0.1:{port}/healthz"):
             assert time.monotonic() < deadline and make.poll() is None, "make run did not start"
             time.sleep(0.5)
         assert len(_group(make.pid)) >= 4  # make, its shell, server, worker, reaper
@@ -92,6 +94,12 @@ def test_make_run_stops_server_worker_and_reaper_on_sigterm(tmp_path):
     finally:
         if _group(make.pid):
             os.killpg(make.pid, signal.SIGKILL)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def _answers(url: str) -> bool:
