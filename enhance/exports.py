@@ -9,7 +9,7 @@ from PIL import Image
 
 from enhance import rendering
 from enhance.models import Enhancement
-from enhance.validation import EnhancementError
+from enhance.validation import EnhancementError, too_large_export_message
 
 EXTENSIONS = {"png": "png", "jpeg": "jpg", "webp": "webp"}
 LABELS = {"png": "PNG", "jpeg": "JPEG", "webp": "WebP"}
@@ -17,18 +17,12 @@ LABELS = {"png": "PNG", "jpeg": "JPEG", "webp": "WebP"}
 MAX_SIDE = {"png": 2**31 - 1, "jpeg": 65_535, "webp": 16_383}
 
 
-def too_large_message(export: str, width: int, height: int) -> str:
-    return (
-        f"The result is {width}×{height} pixels; a {LABELS[export]} image can be at most {MAX_SIDE[export]} "
-        "pixels on a side. Please download it as PNG."
-    )
-
-
 def check_fits(enhancement: Enhancement, export: str) -> None:
     """EnhancementError (409) when the result is too large for the format's encoder."""
     width, height = enhancement.result_width or 0, enhancement.result_height or 0
     if max(width, height) > MAX_SIDE[export]:
-        raise EnhancementError(too_large_message(export, width, height), status=409)
+        message = too_large_export_message(LABELS[export], MAX_SIDE[export], width, height)
+        raise EnhancementError(message, status=409)
 
 
 def variant_name(result_name: str, export: str) -> str:

@@ -10,6 +10,8 @@ from django.core.cache import cache
 from rest_framework import exceptions
 from rest_framework.throttling import SimpleRateThrottle, UserRateThrottle
 
+from enhance import validation
+
 
 def client_address(request) -> str:
     """``REMOTE_ADDR``, or with N trusted proxies in front the address the outermost of them saw: the Nth entry
@@ -26,9 +28,8 @@ class SignInLocked(Exception):
     """Too many sign-in attempts for a username or from an address; ``str()`` is the message for people."""
 
     def __init__(self):
-        minutes = settings.SRSITE_LOGIN_WINDOW_MINUTES
-        super().__init__(f"Too many sign-in attempts. Please wait {minutes} minutes and try again.")
-        self.wait_seconds = minutes * 60
+        super().__init__(validation.sign_in_locked_message())
+        self.wait_seconds = settings.SRSITE_LOGIN_WINDOW_MINUTES * 60
 
 
 def _signin_keys(username: str, address: str) -> list[str]:

@@ -45,6 +45,43 @@ def too_large_output_message(width: int, height: int) -> str:
     )
 
 
+def too_large_export_message(label: str, max_side: int, width: int, height: int) -> str:
+    return (
+        f"The result is {width}×{height} pixels; a {label} image can be at most {max_side} pixels on a side. "
+        "Please download it as PNG."
+    )
+
+
+# Per-user limits and throttles (429, or 413 for storage): what to do next is part of each message.
+def too_many_jobs_message(active: int) -> str:
+    return (
+        f"You have {active} jobs queued or running and the most at once is {settings.SRSITE_MAX_ACTIVE_JOBS}. "
+        "Please wait for some to finish."
+    )
+
+
+def too_many_megapixels_message(megapixels: float) -> str:
+    return (
+        f"Your queued jobs would make {megapixels:.0f} megapixels and the most at once is "
+        f"{settings.SRSITE_MAX_QUEUED_MP}. Please wait for some to finish."
+    )
+
+
+def storage_full_message(megabytes: str) -> str:
+    return (
+        f"Your storage is full: this would keep {megabytes} MB of uploads; the most is "
+        f"{settings.SRSITE_MAX_STORED_MB} MB. Please delete some enhancements first."
+    )
+
+
+def too_many_uploads_message(wait_seconds: int) -> str:
+    return f"Too many uploads (at most {settings.SRSITE_UPLOAD_RATE}). Please try again in {wait_seconds} seconds."
+
+
+def sign_in_locked_message() -> str:
+    return f"Too many sign-in attempts. Please wait {settings.SRSITE_LOGIN_WINDOW_MINUTES} minutes and try again."
+
+
 @dataclass(frozen=True)
 class ImageInfo:
     format: str

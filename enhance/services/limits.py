@@ -12,11 +12,11 @@ from django.contrib.auth import get_user_model
 from django.db.models import Sum
 from django.utils import timezone
 
+from enhance import validation
 from enhance.models import Enhancement
 from enhance.validation import EnhancementError
 
 logger = logging.getLogger(__name__)
-WAIT = "Please wait for some to finish."
 
 
 def check_room(*, owner, new_bytes: int = 0, jobs: Iterable[Enhancement] = ()) -> None:
@@ -31,27 +31,15 @@ def check_room(*, owner, new_bytes: int = 0, jobs: Iterable[Enhancement] = ()) -
     if new_bytes:
         stored = (mine.aggregate(total=Sum("original_bytes"))["total"] or 0) + new_bytes
         if stored > settings.SRSITE_MAX_STORED_MB * 1024 * 1024:
-            raise EnhancementError(
-                f"Your storage is full: this would keep {_mb(stored)} MB of uploads; the most is "
-                f"{settings.SRSITE_MAX_STORED_MB} MB. Please delete some enhancements first.",
-                status=413,
-            )
+            raise EnhancementError(validation.storage_full_message(_mb(stored)), status=413)
     if not jobs:
         return
     active = list(mine.filter(status__in=Enhancement.ACTIVE))
     if len(active) + len(jobs) > settings.SRSITE_MAX_ACTIVE_JOBS:
-        raise EnhancementError(
-            f"You have {len(active)} jobs queued or running and the most at once is "
-            f"{settings.SRSITE_MAX_ACTIVE_JOBS}. {WAIT}",
-            status=429,
-        )
+        raise EnhancementError(validation.too_many_jobs_message(len(active)), status=429)
     megapixels = sum(_output_mp(e) for e in active) + sum(_output_mp(e) for e in jobs)
     if megapixels > settings.SRSITE_MAX_QUEUED_MP:
-        raise EnhancementError(
-            f"Your queued jobs would make {megapixels:.0f} megapixels and the most at once is "
-            f"{settings.SRSITE_MAX_QUEUED_MP}. {WAIT}",
-            status=429,
-        )
+        raise EnhancementError(validation.too_many_megapixels_message(megapixels), status=429)
 
 
 def _output_mp(enhancement: Enhancement) -> float:
