@@ -59,6 +59,8 @@ def enhancement_create(
 
     EnhancementError leaves no row and no file.
     """
+    if upload is not None:
+        check_room(owner=owner, new_bytes=upload.size)  # before decoding: a full account costs no CPU
     info = check_upload(upload)
     enhancement = Enhancement(
         owner=owner,
@@ -77,7 +79,8 @@ def enhancement_create(
             restore=restore,
         ),
     )
-    check_room(owner=owner, new_bytes=upload.size, jobs=[enhancement] if queue else [])
+    if queue:
+        check_room(owner=owner, jobs=[enhancement])
     enhancement.original.save("upload" + rendering.EXTENSIONS.get(info.format, ""), upload, save=False)
     _save_or_drop_original(enhancement, (lambda: _set_queued(enhancement)) if queue else enhancement.save)
     return enhancement
