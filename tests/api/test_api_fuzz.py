@@ -7,7 +7,8 @@ import mlcore
 from enhance.models import Enhancement
 from tests.fuzzing import SETTINGS, fuzz_uploads, seeds
 
-pytestmark = pytest.mark.django_db
+# Pillow warns about the corrupt files it is fed; the answers, not the warnings, are under test.
+pytestmark = [pytest.mark.django_db, pytest.mark.filterwarnings("ignore::UserWarning")]
 
 
 def test_300_mutated_images_get_clear_answers_and_every_accepted_one_finishes(
