@@ -6,13 +6,13 @@ export PYTHONDONTWRITEBYTECODE := 1
 WORKERS ?= 2
 WEB_WORKERS ?= 2
 
-.PHONY: run serve test test-unit test-integration lint bench evaluate fuzz clean
+.PHONY: run serve test test-unit test-integration lint chromium screenshots bench evaluate fuzz clean
 
 # The settings default to production (DEBUG off, a secret key required): the development targets turn DEBUG
 # on unless the environment says otherwise. `serve` is production and turns it off unless told.
-run lint test screenshots bench evaluate fuzz: export DJANGO_DEBUG := $(or $(DJANGO_DEBUG),1)
+run lint test test-unit screenshots bench evaluate fuzz: export DJANGO_DEBUG := $(or $(DJANGO_DEBUG),1)
 
-.venv/.installed: requirements.txt requirements-dev.txt
+.venv/.installed: requirements.txt requirements-train.txt requirements-dev.txt
 	test -x $(PY) || python3 -m venv .venv
 	$(PY) -m pip install -q --disable-pip-version-check -r requirements-dev.txt
 	$(PY) -c "import torch; print('torch', torch.__version__, 'cuda', torch.version.cuda)"
@@ -54,9 +54,12 @@ lint: .venv/.installed
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) manage.py check
 
-# Everything: lint, migrations check, unit tests, browser tests, then the scale-out run on real servers.
-test: .venv/.installed chromium lint
+# The quick loop: lint, import contracts, migrations check, unit and browser tests (no live servers).
+test-unit: .venv/.installed chromium lint
 	$(PY) -m pytest
+
+# Everything: the quick loop, then the scale-out run on real servers.
+test: test-unit
 	$(MAKE) test-integration
 
 # PostgreSQL, Redis and S3 (moto) on loopback, the site under gunicorn, two workers, both queue backends.

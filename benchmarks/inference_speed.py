@@ -2,11 +2,12 @@
 
     .venv/bin/python benchmarks/inference_speed.py [--repeats 3] [--threads N] [--device cpu]
 
-The input is a crop of a real photo (BSD100 from ../shared/datasets, tiled to size), shrunk with the
+The input is a crop of a real photo (BSD100 from SRSITE_DATA_ROOT, tiled to size), shrunk with the
 project's bicubic; the best of ``--repeats`` timed runs after a warm-up. Pause training while measuring.
 """
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -15,7 +16,6 @@ import numpy as np
 from PIL import Image
 
 ROOT = Path(__file__).resolve().parents[1]
-DATASETS = ROOT.parent / "shared" / "datasets"
 OUT_W, OUT_H = 1024, 768
 
 
@@ -26,16 +26,19 @@ def main() -> None:
     parser.add_argument("--device", default="cpu")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "srsite.settings_engine")
     import torch
+    from django.conf import settings
 
     import mlcore
     from mlcore import zoo
 
     if args.threads:
         torch.set_num_threads(args.threads)
-    source = sorted((DATASETS / "BSD100").glob("*.png"))
+    folder = settings.SRSITE_DATA_ROOT / "BSD100"
+    source = sorted(folder.glob("*.png"))
     if not source:
-        raise SystemExit(f"No images in {DATASETS / 'BSD100'}.")
+        raise SystemExit(f"No images in {folder} (set SRSITE_DATA_ROOT).")
     hr = np.asarray(Image.open(source[0]).convert("RGB"))
     hr = np.tile(hr, (OUT_H // hr.shape[0] + 1, OUT_W // hr.shape[1] + 1, 1))[:OUT_H, :OUT_W]
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, device {args.device}")

@@ -6,6 +6,7 @@ enlarged), bicubic, the clean model, the restoring (photo) model and the ground 
 """
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -14,6 +15,9 @@ from PIL import Image, ImageDraw
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "srsite.settings_engine")  # for SRSITE_DATA_ROOT
+
+from django.conf import settings  # noqa: E402
 
 from mlcore import psnr, upscale, zoo  # noqa: E402
 from mlcore.degradations import Degradation, apply  # noqa: E402
@@ -24,7 +28,7 @@ LABEL_HEIGHT = 22
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--data-root", type=Path, default=ROOT.parent / "shared" / "datasets")
+    parser.add_argument("--data-root", type=Path, default=settings.SRSITE_DATA_ROOT)
     parser.add_argument("--image", default="253027", help="a BSD100 file name (its start)")
     parser.add_argument("--scale", type=int, default=4)
     parser.add_argument("--quality", type=int, default=50)

@@ -6,6 +6,7 @@ each JPEG quality and with each noise σ. Sets mlcore.restoration's thresholds.
 """
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -13,6 +14,9 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "srsite.settings_engine")  # for SRSITE_DATA_ROOT
+
+from django.conf import settings  # noqa: E402
 
 from mlcore.checkpoints import load  # noqa: E402
 from mlcore.data import image_files, make_pairs, split  # noqa: E402
@@ -27,7 +31,7 @@ NOISE_THRESHOLDS = (6.0, 7.5, 9.0, 10.5)
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scale", type=int, default=2)
-    parser.add_argument("--data-root", type=Path, default=ROOT.parent / "shared" / "datasets")
+    parser.add_argument("--data-root", type=Path, default=settings.SRSITE_DATA_ROOT)
     parser.add_argument("--zoo", type=Path, default=ROOT / "mlcore" / "weights", help="where the photo model is")
     args = parser.parse_args()
     s = args.scale

@@ -2,7 +2,7 @@ from django.contrib import admin
 from rest_framework.authtoken.models import TokenProxy
 
 from enhance.forms import ThrottledAdminAuthenticationForm
-from enhance.models import Enhancement
+from enhance.models import Batch, Enhancement, Upload
 
 # Keys are stored as digests (enhance.tokens): a token made in the admin would never work. People make
 # their own on /account/; deleting a user revokes theirs.
@@ -12,27 +12,15 @@ admin.site.login_form = ThrottledAdminAuthenticationForm  # the admin's sign-in 
 
 @admin.register(Enhancement)
 class EnhancementAdmin(admin.ModelAdmin):
-    list_display = ("id", "original_name", "owner", "status", "progress", "scale", "model_resolved", "created_at")
+    list_display = ("id", "upload", "owner", "status", "progress", "scale", "model_resolved", "created_at")
     list_filter = ("status", "scale", "model_resolved", "quality_check", "device", "created_at")
-    search_fields = ("original_name", "owner__username", "owner__email", "error", "=id")
+    search_fields = ("upload__name", "owner__username", "owner__email", "error", "=id")
     date_hierarchy = "created_at"
-    list_select_related = ("owner",)
-    raw_id_fields = ("owner",)
-    readonly_fields = ("batch", "task_id", "created_at", "queued_at", "started_at", "finished_at", "heartbeat_at")
+    list_select_related = ("owner", "upload")
+    raw_id_fields = ("owner", "upload", "batch")
+    readonly_fields = ("task_id", "created_at", "queued_at", "started_at", "finished_at", "heartbeat_at")
     fieldsets = (
-        (None, {"fields": ("owner", "batch", "status", "progress", "error")}),
-        (
-            "Original",
-            {
-                "fields": (
-                    "original",
-                    "original_name",
-                    "original_bytes",
-                    "original_format",
-                    ("original_width", "original_height"),
-                )
-            },
-        ),
+        (None, {"fields": ("owner", "batch", "upload", "status", "progress", "error")}),
         (
             "Job",
             {
@@ -54,3 +42,18 @@ class EnhancementAdmin(admin.ModelAdmin):
         ("Quality check", {"fields": (("psnr_model", "ssim_model"), ("psnr_bicubic", "ssim_bicubic"))}),
         ("Times", {"fields": ("created_at", "queued_at", "started_at", "finished_at")}),
     )
+
+
+@admin.register(Upload)
+class UploadAdmin(admin.ModelAdmin):
+    list_display = ("id", "name", "owner", "format", "width", "height", "bytes", "created_at")
+    search_fields = ("name", "owner__username", "=id")
+    list_select_related = ("owner",)
+    raw_id_fields = ("owner",)
+
+
+@admin.register(Batch)
+class BatchAdmin(admin.ModelAdmin):
+    list_display = ("id", "owner", "created_at")
+    list_select_related = ("owner",)
+    raw_id_fields = ("owner",)

@@ -1,4 +1,4 @@
-"""Every API error is ``{"error": "…"}`` (SPEC §3), whatever raised it: DRF, a service or a lookup."""
+"""Every API error is ``{"error": "…"}`` (docs/spec.md §3), whatever raised it: DRF, a service or a lookup."""
 
 from django.conf import settings
 from django.core.exceptions import TooManyFieldsSent, TooManyFilesSent
@@ -10,12 +10,10 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
+from enhance import messages
 from enhance.models import Enhancement
 from enhance.validation import EnhancementError
 
-NOT_FOUND_MESSAGE = "No such enhancement."
-BAD_REQUEST_MESSAGE = "The request could not be read. Please try again."
-SERVER_ERROR_MESSAGE = "Something went wrong on our side. Please try again later."
 API_PATHS = ("/api/", "/upload_img", "/display")
 
 
@@ -24,7 +22,7 @@ def exception_handler(exc, context):
         set_rollback()
         return Response({"error": str(exc)}, status=exc.status)
     if isinstance(exc, Enhancement.DoesNotExist):
-        exc = exceptions.NotFound(NOT_FOUND_MESSAGE)  # someone else's or none: no hint which
+        exc = exceptions.NotFound(messages.NO_SUCH_ENHANCEMENT)  # someone else's or none: no hint which
     response = drf_exception_handler(exc, context)
     if response is not None:  # keeps DRF's status and headers (WWW-Authenticate, Retry-After)
         response.data = {"error": first_message(response.data)}
@@ -35,7 +33,7 @@ def first_message(detail) -> str:
     """The first message of a DRF error detail: a string, or lists and per-field dicts of them."""
     while isinstance(detail, list | dict):
         if not detail:
-            return "Invalid request."
+            return messages.INVALID_REQUEST
         detail = next(iter(detail.values())) if isinstance(detail, dict) else detail[0]
     return str(detail)
 
@@ -43,7 +41,7 @@ def first_message(detail) -> str:
 def page_not_found(request, exception):
     """Django's 404 (no route matched): JSON under the API's paths, the site's page elsewhere."""
     if request.path.startswith(API_PATHS):
-        return JsonResponse({"error": "Not found."}, status=404)
+        return JsonResponse({"error": messages.NOT_FOUND}, status=404)
     return defaults.page_not_found(request, exception)
 
 
@@ -51,7 +49,7 @@ def server_error(request):
     """Django's 500 (an unhandled exception, DEBUG off): ``{"error"}`` under the API's paths, so a client never
     has to read an HTML page; the site's page elsewhere. The cause goes to the log, never to the client."""
     if request.path.startswith(API_PATHS):
-        return JsonResponse({"error": SERVER_ERROR_MESSAGE}, status=500)
+        return JsonResponse({"error": messages.SERVER_ERROR}, status=500)
     return defaults.server_error(request)
 
 
@@ -68,10 +66,9 @@ def bad_request(request, exception):
     """Django's 400 (a request refused while it was read, before any view: too many files, say): the
     reason; nothing was stored."""
     if isinstance(exception, TooManyFilesSent):
-        limit = settings.DATA_UPLOAD_MAX_NUMBER_FILES
-        message = f"Too many files at once. Please send at most {limit} per upload."
+        message = messages.TOO_MANY_FILES.format(limit=settings.DATA_UPLOAD_MAX_NUMBER_FILES)
     elif isinstance(exception, TooManyFieldsSent):
-        message = "Too many form fields in one request."
+        message = messages.TOO_MANY_FIELDS
     else:
-        message = BAD_REQUEST_MESSAGE
+        message = messages.BAD_REQUEST
     return error_response(request, 400, "Request refused", message)

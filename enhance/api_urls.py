@@ -1,4 +1,4 @@
-"""The API's routes (SPEC §3): the report's two endpoints at the root, the resource under /api/."""
+"""The API's routes (docs/spec.md §3): the report's two endpoints at the root, the resource under /api/."""
 
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView

@@ -1,4 +1,4 @@
-"""API views (SPEC §3): validate → call the pages' services and selectors → serialize.
+"""API views (docs/spec.md §3): validate → call the pages' services and selectors → serialize.
 
 Errors are raised, never built here: ``enhance.api_errors`` turns each into ``{"error": "…"}``.
 """
@@ -20,7 +20,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from enhance import selectors, services, throttles, tokens, validation
+from enhance import messages, selectors, services, throttles, tokens, validation
 from enhance import serializers as s
 from enhance.models import Enhancement
 from enhance.throttles import (
@@ -36,7 +36,7 @@ Status = Enhancement.Status
 ERRORS = {
     code: OpenApiResponse(s.ErrorSerializer, description=text)
     for code, text in [
-        (400, "Refused, with SPEC §3's message."),
+        (400, "Refused, with the message of docs/spec.md §3."),
         (401, "No or bad credentials."),
         (404, "No such enhancement of yours."),
         (409, "Not possible in the enhancement's state."),
@@ -113,15 +113,14 @@ class DisplayView(APIView):
         query = s.DisplayQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         enhancement = self.enhancement(query.validated_data.get("id"))
-        enhancement = services.enhancement_reap_if_stale(enhancement=enhancement)
         if enhancement.is_active:
             return Response(s.EnhancementProgressSerializer(enhancement).data, status=status.HTTP_202_ACCEPTED)
         if enhancement.status == Status.FAILED:
-            raise validation.EnhancementError(validation.FAILED_MESSAGE, status=500)
+            raise validation.EnhancementError(messages.FAILED, status=500)
         if enhancement.status == Status.CANCELLED:
-            raise validation.EnhancementError(validation.CANCELLED_MESSAGE, status=409)
+            raise validation.EnhancementError(messages.CANCELLED, status=409)
         if enhancement.status == Status.NEW:
-            raise validation.EnhancementError("This enhancement has not been queued yet.", status=409)
+            raise validation.EnhancementError(messages.NOT_QUEUED_YET, status=409)
         result = selectors.enhancement_result_file(enhancement=enhancement, export=query.validated_data["output"])
         if query.validated_data["format"] == "base64":
             with result.open() as file:
@@ -136,7 +135,7 @@ class DisplayView(APIView):
             return selectors.enhancement_get_for_user(user=self.request.user, enhancement_id=enhancement_id)
         latest = selectors.enhancement_latest_for_user(user=self.request.user)
         if latest is None:
-            raise exceptions.NotFound("You have no enhancements yet.")
+            raise exceptions.NotFound(messages.NO_ENHANCEMENTS_YET)
         return latest
 
 
@@ -161,8 +160,7 @@ class EnhancementViewSet(
         return selectors.enhancement_list_for_user(user=self.request.user)
 
     def get_object(self) -> Enhancement:
-        enhancement = selectors.enhancement_get_for_user(user=self.request.user, enhancement_id=self.kwargs["pk"])
-        return services.enhancement_reap_if_stale(enhancement=enhancement)
+        return selectors.enhancement_get_for_user(user=self.request.user, enhancement_id=self.kwargs["pk"])
 
     @extend_schema(responses={200: s.EnhancementSerializer(many=True), **errors(404)})
     def list(self, request, *args, **kwargs):

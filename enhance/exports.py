@@ -7,9 +7,9 @@ from typing import BinaryIO
 from django.core.files.base import ContentFile
 from PIL import Image
 
-from enhance import rendering
+from enhance import messages, rendering
 from enhance.models import Enhancement
-from enhance.validation import EnhancementError, too_large_export_message
+from enhance.validation import EnhancementError
 
 EXTENSIONS = {"png": "png", "jpeg": "jpg", "webp": "webp"}
 LABELS = {"png": "PNG", "jpeg": "JPEG", "webp": "WebP"}
@@ -21,7 +21,9 @@ def check_fits(enhancement: Enhancement, export: str) -> None:
     """EnhancementError (409) when the result is too large for the format's encoder."""
     width, height = enhancement.result_width or 0, enhancement.result_height or 0
     if max(width, height) > MAX_SIDE[export]:
-        message = too_large_export_message(LABELS[export], MAX_SIDE[export], width, height)
+        message = messages.TOO_LARGE_EXPORT.format(
+            width=width, height=height, label=LABELS[export], max_side=MAX_SIDE[export]
+        )
         raise EnhancementError(message, status=409)
 
 

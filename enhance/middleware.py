@@ -1,4 +1,4 @@
-"""SPEC §7: a clear answer for requests refused while they are read, and a 503 (never a bare 500; the only
+"""docs/spec.md §7: a clear answer for requests refused while they are read, and a 503 (never a bare 500; the only
 500 is a failed job) when storage, database or queue is unavailable."""
 
 import logging
@@ -7,11 +7,11 @@ from django.conf import settings
 from django.core.exceptions import MiddlewareNotUsed, TooManyFieldsSent, TooManyFilesSent
 from django.db import InterfaceError, OperationalError
 
+from enhance import messages
 from enhance.api_errors import bad_request, error_response
 
 logger = logging.getLogger(__name__)
 
-UNAVAILABLE_MESSAGE = "The service is temporarily unavailable. Please try again in a moment."
 RETRY_AFTER_SECONDS = "30"
 
 
@@ -48,7 +48,7 @@ class ServiceUnavailableMiddleware:
         if not isinstance(exception, UNAVAILABLE_ERRORS):
             return None
         logger.error("Service unavailable for %s", request.path, exc_info=exception)
-        response = error_response(request, 503, "Temporarily unavailable", UNAVAILABLE_MESSAGE)
+        response = error_response(request, 503, "Temporarily unavailable", messages.UNAVAILABLE)
         response["Retry-After"] = RETRY_AFTER_SECONDS
         return response
 

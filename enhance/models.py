@@ -1,4 +1,4 @@
-"""One enhancement: an uploaded original, the job that upscales it, and its result."""
+"""An upload (the original, stored once), the enhancements run from it, and the batch they came in."""
 
 import uuid
 from pathlib import PurePosixPath
@@ -26,6 +26,36 @@ def thumbnail_upload_to(instance, filename):
     return _media_name("thumbnails", filename)
 
 
+class Batch(models.Model):
+    """Files uploaded together (one settings form for all of them); a re-run starts a batch of its own."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="batches")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name_plural = "batches"
+
+    def __str__(self):
+        return str(self.id)
+
+
+class Upload(models.Model):
+    """An original image as it was uploaded: owned, stored once, and enhanced any number of times."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="uploads")
+    file = models.FileField(upload_to=original_upload_to)
+    name = models.CharField(max_length=255)
+    bytes = models.PositiveBigIntegerField()
+    format = models.CharField(max_length=16)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"{self.name} ({self.width}×{self.height})"
+
+
 class Enhancement(models.Model):
     class Status(models.TextChoices):
         NEW = "new", "New"
@@ -40,14 +70,8 @@ class Enhancement(models.Model):
     FINISHED = (Status.DONE, Status.FAILED, Status.CANCELLED)
 
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enhancements")
-    batch = models.UUIDField(default=uuid.uuid4, db_index=True, help_text="Files uploaded together.")
-
-    original = models.FileField(upload_to=original_upload_to)
-    original_name = models.CharField(max_length=255)
-    original_bytes = models.PositiveBigIntegerField()
-    original_format = models.CharField(max_length=16)
-    original_width = models.PositiveIntegerField()
-    original_height = models.PositiveIntegerField()
+    batch = models.ForeignKey(Batch, on_delete=models.CASCADE, related_name="enhancements")
+    upload = models.ForeignKey(Upload, on_delete=models.CASCADE, related_name="enhancements")
 
     result = models.FileField(upload_to=result_upload_to, blank=True)
     result_width = models.PositiveIntegerField(null=True, blank=True)
@@ -113,6 +137,14 @@ class Enhancement(models.Model):
         if self.started_at and self.finished_at:
             return (self.finished_at - self.started_at).total_seconds()
         return None
+
+    # The original's facts, read through the upload (pages, API and downloads name them so).
+    original = property(lambda self: self.upload.file)
+    original_name = property(lambda self: self.upload.name)
+    original_bytes = property(lambda self: self.upload.bytes)
+    original_format = property(lambda self: self.upload.format)
+    original_width = property(lambda self: self.upload.width)
+    original_height = property(lambda self: self.upload.height)
 
     @property
     def model_note(self) -> str:

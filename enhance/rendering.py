@@ -33,7 +33,7 @@ def upscale(image: Image.Image, *, scale: int, model: str, device: str, on_progr
 def quality_check(
     image: Image.Image, *, scale: int, model: str, device: str, on_progress: Progress
 ) -> tuple[Image.Image, dict[str, float]]:
-    """SPEC §2: the upload as ground truth, downscaled, restored by ``model`` and by bicubic.
+    """docs/spec.md §2: the upload as ground truth, downscaled, restored by ``model`` and by bicubic.
 
     Returns the model's restoration (the upload's size, cropped to a multiple of ``scale``) and the
     PSNR/SSIM of both restorations against the upload.

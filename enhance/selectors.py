@@ -7,13 +7,14 @@ from typing import BinaryIO
 from django.db.models import QuerySet
 
 import mlcore
-from enhance import exports, rendering
+from enhance import exports, messages, rendering
+from enhance.jobs import fair
 from enhance.models import Enhancement
 
 
 def enhancement_list_for_user(*, user) -> QuerySet[Enhancement]:
     """The user's enhancements, newest first."""
-    return Enhancement.objects.filter(owner_id=user.pk).order_by("-created_at", "-id")
+    return Enhancement.objects.filter(owner_id=user.pk).select_related("upload").order_by("-created_at", "-id")
 
 
 def enhancement_get_for_user(*, user, enhancement_id) -> Enhancement:
@@ -30,18 +31,18 @@ def enhancement_batch_for_user(*, user, batch: uuid.UUID) -> QuerySet[Enhancemen
 
 
 def enhancement_queue_position(*, enhancement: Enhancement) -> int | None:
-    """1 for the next job a worker takes; None unless the enhancement is queued."""
+    """1 for the next job a worker takes (by the fair rule: round-robin by user); None unless queued."""
     if enhancement.status != Enhancement.Status.QUEUED:
         return None
-    ahead = Enhancement.objects.filter(status=Enhancement.Status.QUEUED, queued_at__lt=enhancement.queued_at)
-    return ahead.count() + 1
+    before = fair.jobs_before(enhancement)
+    return None if before is None else before + 1
 
 
 def enhancement_models(*, scale: int | None = None) -> list[dict]:
     """The zoo for choosing a model: ``default`` first, then each model for ``scale`` with its hint."""
     zoo = mlcore.list_models()
     defaults = {int(k): v for k, v in zoo["default"].items()}
-    choices = [{"name": "default", "hint": "The best model shipped for the scale.", "default_for": defaults}]
+    choices = [{"name": "default", "hint": messages.DEFAULT_MODEL_HINT, "default_for": defaults}]
     for entry in zoo["models"]:
         if scale is None or scale in entry["scales"]:
             choices.append({"name": entry["name"], "hint": entry.get("hint", ""), "scales": entry["scales"]})
@@ -73,7 +74,7 @@ class ResultFile:
 
     @property
     def filename(self) -> str:
-        """``<original-stem>_x<scale>_<model>.<ext>`` (SPEC §2.3)."""
+        """``<original-stem>_x<scale>_<model>.<ext>`` (docs/spec.md §2.3)."""
         e = self.enhancement
         return f"{e.original_stem}_x{e.scale}_{e.model_resolved}.{exports.EXTENSIONS[self.export]}"
 

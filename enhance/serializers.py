@@ -1,4 +1,5 @@
-"""What the API takes and gives (SPEC §3). The checks with SPEC's words live in the services, once."""
+"""What the API takes and gives (docs/spec.md §3). Job settings are parsed by ``enhance.job_options`` (as the
+page form does); the checks that need the image live in the services."""
 
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
@@ -6,44 +7,75 @@ from rest_framework import serializers
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 
 import mlcore
-from enhance import rendering, selectors, validation
+from enhance import job_options, messages, rendering, selectors, validation
 from enhance.models import Enhancement
 
-OUTPUT_MESSAGE = "Output must be one of png, jpeg, webp."
-FORMAT_MESSAGE = 'Format must be "base64", or left out for the file.'
+
+class _OptionMixin:
+    """A DRF field parsed by one of ``enhance.job_options``' parsers (the page form uses the same)."""
+
+    def __init__(self, parse, **kwargs):
+        super().__init__(**kwargs)
+        self.parse = parse
+
+    def to_internal_value(self, data):
+        try:
+            return self.parse(data)
+        except validation.EnhancementError as exc:
+            raise serializers.ValidationError(str(exc)) from None
+
+
+class ScaleField(_OptionMixin, serializers.ChoiceField):
+    pass
+
+
+class ModelNameField(_OptionMixin, serializers.CharField):
+    def run_validation(self, data=serializers.empty):
+        return self.parse(super().run_validation(data))  # a blank name skips to_internal_value
+
+
+class QualityCheckField(_OptionMixin, serializers.BooleanField):
+    pass
+
+
+class RestoreField(_OptionMixin, serializers.ChoiceField):
+    pass
 
 
 class JobOptionsSerializer(serializers.Serializer):
-    scale = serializers.ChoiceField(
+    scale = ScaleField(
+        job_options.parse_scale,
         choices=mlcore.SCALES,
-        default=2,
-        error_messages={"invalid_choice": mlcore.SCALE_MESSAGE, "null": mlcore.SCALE_MESSAGE},
+        default=job_options.DEFAULT_SCALE,
+        error_messages={"null": messages.SCALE},
     )
-    model = serializers.CharField(
-        default="default",
-        initial="default",
-        allow_blank=True,  # no max_length: any unknown name, however long, gets SPEC's "Unknown model" words
+    model = ModelNameField(
+        job_options.parse_model,
+        default=job_options.DEFAULT_MODEL,
+        initial=job_options.DEFAULT_MODEL,
+        allow_blank=True,  # no max_length: any unknown name, however long, gets the "Unknown model" words
         help_text="A zoo name from /api/models/, or `default` (the best shipped model for the scale).",
     )
-    quality_check = serializers.BooleanField(
+    quality_check = QualityCheckField(
+        job_options.parse_quality_check,
         default=False,
         help_text="Treat the upload as ground truth: downscale, restore, and report PSNR/SSIM against it.",
-        error_messages={"invalid": "quality_check must be true or false."},
     )
-    restore = serializers.ChoiceField(
+    restore = RestoreField(
+        job_options.parse_restore,
         choices=Enhancement.RESTORE_CHOICES,
-        default="auto",
+        default=job_options.DEFAULT_RESTORE,
         help_text="For `default`: `auto` uses the photo model when the upload is a compressed JPEG or noisy, "
         "`off` never, `strong` always.",
-        error_messages={"invalid_choice": validation.RESTORE_MESSAGE, "null": validation.RESTORE_MESSAGE},
+        error_messages={"null": messages.RESTORE},
     )
 
 
 class UploadSerializer(JobOptionsSerializer):
     image = serializers.FileField(
-        allow_empty_file=True,  # the service answers an empty file with SPEC's words
+        allow_empty_file=True,  # the service answers an empty file with its own words
         use_url=False,
-        error_messages={key: validation.NO_FILE_MESSAGE for key in ("required", "null", "invalid", "no_name")},
+        error_messages={key: messages.NO_FILE for key in ("required", "null", "invalid", "no_name")},
         help_text="JPEG, PNG, WebP, BMP, TIFF or static GIF (checked by decoding it, not by its name).",
     )
 
@@ -92,6 +124,11 @@ class EnhancementSerializer(UrlsMixin, QueuePositionMixin, serializers.ModelSeri
     model = serializers.CharField(source="model_requested", read_only=True)
     message = serializers.SerializerMethodField(help_text="What to tell a person when it failed or was cancelled.")
     processing_seconds = serializers.FloatField(read_only=True, allow_null=True)
+    original_name = serializers.CharField(source="upload.name", read_only=True)
+    original_format = serializers.CharField(source="upload.format", read_only=True)
+    original_width = serializers.IntegerField(source="upload.width", read_only=True)
+    original_height = serializers.IntegerField(source="upload.height", read_only=True)
+    original_bytes = serializers.IntegerField(source="upload.bytes", read_only=True)
     model_note = serializers.CharField(read_only=True, help_text="Why `default` became this model, in plain words.")
 
     class Meta:
@@ -135,8 +172,8 @@ class EnhancementSerializer(UrlsMixin, QueuePositionMixin, serializers.ModelSeri
 
     def get_message(self, enhancement) -> str | None:
         return {
-            Enhancement.Status.FAILED: validation.FAILED_MESSAGE,
-            Enhancement.Status.CANCELLED: validation.CANCELLED_MESSAGE,
+            Enhancement.Status.FAILED: messages.FAILED,
+            Enhancement.Status.CANCELLED: messages.CANCELLED,
         }.get(enhancement.status)
 
 
@@ -147,13 +184,13 @@ class DisplayQuerySerializer(serializers.Serializer):
     format = serializers.ChoiceField(
         choices=["file", "base64"],
         default="file",
-        error_messages={"invalid_choice": FORMAT_MESSAGE},
+        error_messages={"invalid_choice": messages.DISPLAY_FORMAT},
         help_text='"base64": JSON `{"image": "data:…;base64,…"}` instead of the file.',
     )
     output = serializers.ChoiceField(
         choices=list(rendering.EXPORT_FORMATS),
         default="png",
-        error_messages={"invalid_choice": OUTPUT_MESSAGE},
+        error_messages={"invalid_choice": messages.OUTPUT_FORMAT},
         help_text="The image format.",
     )
 
@@ -188,18 +225,15 @@ class ZooSerializer(serializers.Serializer):
     default = serializers.DictField(child=serializers.CharField(), help_text="scale → what `default` resolves to.")
 
 
-CREDENTIALS_MESSAGE = "Username and password are required."
-
-
 class CredentialsSerializer(AuthTokenSerializer):
     username = serializers.CharField(
-        write_only=True, error_messages=dict.fromkeys(("required", "blank"), CREDENTIALS_MESSAGE)
+        write_only=True, error_messages=dict.fromkeys(("required", "blank"), messages.CREDENTIALS)
     )
     password = serializers.CharField(
         write_only=True,
         trim_whitespace=False,
         style={"input_type": "password"},
-        error_messages=dict.fromkeys(("required", "blank"), CREDENTIALS_MESSAGE),
+        error_messages=dict.fromkeys(("required", "blank"), messages.CREDENTIALS),
     )
 
 

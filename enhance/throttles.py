@@ -10,7 +10,7 @@ from django.core.cache import cache
 from rest_framework import exceptions
 from rest_framework.throttling import SimpleRateThrottle, UserRateThrottle
 
-from enhance import validation
+from enhance import messages
 
 
 def client_address(request) -> str:
@@ -28,7 +28,7 @@ class SignInLocked(Exception):
     """Too many sign-in attempts for a username or from an address; ``str()`` is the message for people."""
 
     def __init__(self):
-        super().__init__(validation.sign_in_locked_message())
+        super().__init__(messages.SIGN_IN_LOCKED.format(minutes=settings.SRSITE_LOGIN_WINDOW_MINUTES))
         self.wait_seconds = settings.SRSITE_LOGIN_WINDOW_MINUTES * 60
 
 
@@ -61,9 +61,7 @@ def signin_succeeded(*, username: str, address: str) -> None:
 
 
 def too_many_uploads_message(wait: float | None) -> str:
-    return (
-        f"Too many uploads (at most {settings.SRSITE_UPLOAD_RATE}). Please try again in {math.ceil(wait or 1)} seconds."
-    )
+    return messages.TOO_MANY_UPLOADS.format(rate=settings.SRSITE_UPLOAD_RATE, seconds=math.ceil(wait or 1))
 
 
 class Throttled(exceptions.Throttled):

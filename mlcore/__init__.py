@@ -1,4 +1,4 @@
-"""The super-resolution engine. Its public API (SPEC §4) is what this module exports; nothing else is
+"""The super-resolution engine. Its public API (docs/spec.md §4) is what this module exports; nothing else is
 imported from outside mlcore.
 
 Image convention, written down once: tensors are NCHW float in [0, 1]; PIL images and uint8 arrays
@@ -8,26 +8,28 @@ Importing ``mlcore`` is cheap: torch is imported only when a model runs.
 """
 
 from mlcore.errors import (
-    ANIMATED_MESSAGE,
-    INVALID_IMAGE_MESSAGE,
-    SCALE_MESSAGE,
     SCALES,
+    AnimatedImageError,
     ImageError,
     ModelError,
+    ScaleError,
+    UndecodableImageError,
+    UnknownModelError,
 )
 from mlcore.imaging import downscale, open_image, prepare
 from mlcore.metrics import psnr, ssim
 from mlcore.restoration import JPEG_QUALITY_THRESHOLD, RESTORE_MODES
 
 __all__ = [
-    "ANIMATED_MESSAGE",
-    "INVALID_IMAGE_MESSAGE",
     "JPEG_QUALITY_THRESHOLD",
     "RESTORE_MODES",
     "SCALES",
-    "SCALE_MESSAGE",
+    "AnimatedImageError",
     "ImageError",
     "ModelError",
+    "ScaleError",
+    "UndecodableImageError",
+    "UnknownModelError",
     "choose_model",
     "downscale",
     "list_models",

@@ -1,22 +1,42 @@
-"""Errors the engine raises for bad input; their messages are SPEC §3's words, shown to people."""
+"""Errors the engine raises, typed and carrying their data (names, scales, frame counts).
+
+Their ``str()`` is a plain description for logs and the command line; the web layer words them for
+people itself, from the data, so the engine owns no site wording.
+"""
+
+SCALES = (2, 3, 4)
 
 
 class ImageError(ValueError):
-    """The image cannot be processed (animated, undecodable, …)."""
+    """The image cannot be processed."""
+
+
+class AnimatedImageError(ImageError):
+    def __init__(self, frames: int):
+        super().__init__(f"Animated image ({frames} frames); only still images can be upscaled.")
+        self.frames = frames
+
+
+class UndecodableImageError(ImageError):
+    def __init__(self, cause: str):
+        super().__init__(f"Not a decodable image: {cause}")
+        self.cause = cause
 
 
 class ModelError(ValueError):
     """Unknown model or scale, or weights that are missing or corrupt."""
 
 
-ANIMATED_MESSAGE = "Animated images are not supported. Please upload a still image."
-INVALID_IMAGE_MESSAGE = "Invalid file type. Please upload a valid image."
-SCALES = (2, 3, 4)
-SCALE_MESSAGE = "Scale must be one of 2, 3, 4."
-ECHO_LIMIT = 100
+class ScaleError(ModelError):
+    def __init__(self, scale):
+        super().__init__(f"Scale {scale!r} is not one of {', '.join(map(str, SCALES))}.")
+        self.scale = scale
+        self.scales = SCALES
 
 
-def echo(text: str) -> str:
-    """A person's input as quoted back in a message: at most ``ECHO_LIMIT`` characters (a 20 MB model name
-    must not come back whole)."""
-    return text if len(text) <= ECHO_LIMIT else text[: ECHO_LIMIT - 1] + "…"
+class UnknownModelError(ModelError):
+    def __init__(self, name: str, scale: int, choices: list[str]):
+        super().__init__(f"Unknown model '{name}' at ×{scale}; the zoo has {', '.join(choices)}.")
+        self.name = name
+        self.scale = scale
+        self.choices = choices

@@ -1,4 +1,4 @@
-"""Benchmark evaluation per SPEC §4's protocol: HR cropped to the scale, LR by MATLAB bicubic (8-bit),
+"""Benchmark evaluation per docs/spec.md §4's protocol: HR cropped to the scale, LR by MATLAB bicubic (8-bit),
 8-bit outputs compared on luma with a ``scale``-pixel border; timing is inference only, after a warm-up.
 A degradation (``jpeg:75``, ``noise:10``) is applied to that LR before every model, bicubic included.
 """
@@ -48,7 +48,7 @@ def dataset_images(root: Path, dataset: str) -> list[Path]:
     folder = Path(root) / dataset
     files = sorted(p for p in folder.glob("*") if p.suffix.lower() in IMAGE_SUFFIXES)
     if not files:
-        raise FileNotFoundError(f"No images in {folder} (is ../shared/datasets there?).")
+        raise FileNotFoundError(f"No images in {folder}.")
     return files
 
 

@@ -1,4 +1,4 @@
-"""PSNR and SSIM exactly per SPEC §4's protocol.
+"""PSNR and SSIM exactly per docs/spec.md §4's protocol.
 
 8-bit images in (PIL or uint8 arrays); RGB compared on BT.601 luma, grayscale on its gray values;
 ``scale`` pixels shaved from each border; float64 maths; PSNR with peak 255; SSIM as Wang et al.

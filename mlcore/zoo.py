@@ -1,14 +1,17 @@
 """The model zoo: shipped weights in ``mlcore/weights`` (a card ``<name>_x<scale>.json`` beside its
 safetensors), the ``bicubic`` entry, and ``default`` per scale from ``weights/zoo.json``.
 
-Reads only small JSON files: no torch here.
+Reads only small JSON files, each once until it changes (cached by path, mtime, size and inode, so a
+card written by ``train --install`` is seen at the next call): no torch here.
 """
 
+import copy
 import json
+import os
 from pathlib import Path
 
 from mlcore.checkpoints import read_card, weights_hash
-from mlcore.errors import SCALE_MESSAGE, SCALES, ModelError, echo
+from mlcore.errors import SCALES, ModelError, ScaleError, UnknownModelError
 
 WEIGHTS_DIR = Path(__file__).resolve().parent / "weights"
 ZOO_FILE = "zoo.json"
@@ -17,23 +20,36 @@ DEFAULT = "default"
 BICUBIC_HINT = "Classic interpolation: instant, but the softest result."
 
 
+_cache: dict[Path, tuple[tuple[int, int, int], dict]] = {}
+
+
+def _cached(path: Path, read) -> dict:
+    """``read(path)``, or a copy of what it returned last time if the file has not changed since."""
+    stat = os.stat(path)
+    key = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
+    hit = _cache.get(path)
+    if hit is None or hit[0] != key:
+        hit = _cache[path] = (key, read(path))
+    return copy.deepcopy(hit[1])  # callers may change what they get; the cache stays as read
+
+
 def _zoo_file() -> dict:
     path = WEIGHTS_DIR / ZOO_FILE
-    return json.loads(path.read_text()) if path.exists() else {}
+    return _cached(path, lambda p: json.loads(p.read_text())) if path.exists() else {}
 
 
 def cards() -> dict[tuple[str, int], dict]:
     """Every model card in the zoo, keyed by (name, scale)."""
     found = {}
     for path in sorted(WEIGHTS_DIR.glob("*_x[0-9].json")):
-        card = read_card(path)
+        card = _cached(path, read_card)
         found[(card["name"], int(card["scale"]))] = {**card, "card_path": str(path)}
     return found
 
 
 def check_scale(scale) -> int:
     if scale not in SCALES or isinstance(scale, bool):
-        raise ModelError(SCALE_MESSAGE)
+        raise ScaleError(scale)
     return int(scale)
 
 
@@ -64,8 +80,7 @@ def resolve_model(name: str, scale: int) -> tuple[str, str]:
         return BICUBIC, ""
     card = cards().get((name, scale))
     if card is None:
-        choices = ", ".join([DEFAULT, *model_names(scale)])
-        raise ModelError(f"Unknown model '{echo(name)}'. Choose one of: {choices}.")
+        raise UnknownModelError(name, scale, [DEFAULT, *model_names(scale)])
     return name, card["weights_hash"]
 
 

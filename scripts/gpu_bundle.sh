@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Makes what scripts/train_gpu.sh needs to travel to a rented GPU, inside the repo but git-ignored (both
-# are named in the device call's `carry`; together about 50 MB of the 64 MiB a call may take):
+# Makes what scripts/train_gpu.sh needs to travel to a rented GPU, inside the repo but git-ignored (copy both
+# to the GPU machine with the tree; together about 50 MB):
 #   .gpudata/  T91 and BSD200 as lossless WebP (42 MB instead of 61; every pixel checked equal to the PNG)
 #   .whl/      Django at requirements.txt's version and what it needs, pure-Python wheels (the GPU image has none)
 set -euo pipefail
@@ -8,16 +8,17 @@ cd "$(dirname "$0")/.."
 PY=${PY:-.venv/bin/python}
 for path in /.gpudata/ /.whl/; do grep -qxF "$path" .git/info/exclude || echo "$path" >>.git/info/exclude; done
 
-$PY - <<'PYTHON'
+DJANGO_SETTINGS_MODULE=srsite.settings_engine $PY - <<'PYTHON'
 from pathlib import Path
 
 import numpy as np
+from django.conf import settings
 from PIL import Image
 
 for name in ("T91", "BSD200"):
     out = Path(".gpudata") / name
     out.mkdir(parents=True, exist_ok=True)
-    for source in sorted((Path("../shared/datasets") / name).glob("*.png")):
+    for source in sorted((settings.SRSITE_DATA_ROOT / name).glob("*.png")):
         target = out / f"{source.stem}.webp"
         with Image.open(source) as image:
             rgb = np.asarray(image.convert("RGB"))

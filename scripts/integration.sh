@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `make test-integration`: the scale-out run (issue 6) on real servers, every one on 127.0.0.1, started here
+# `make test-integration`: the scale-out run on real servers, every one on 127.0.0.1, started here
 # and stopped by its PID: PostgreSQL (initdb), Redis, an S3 server (moto), then for each queue backend
 # (db on PostgreSQL, rq on Redis) the site under gunicorn with production settings and a reaper, while
 # tests/integration drives it through the API and starts, stops and kills its two workers.

@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
-# The final weights in one call on a rented GPU (issue 3): the default network at ×2/×3/×4 and SRCNN,
+# The final weights in one sitting on a rented GPU: the default network at ×2/×3/×4 and SRCNN,
 # several `manage.py train` runs side by side on the one GPU, each with the same time budget (--minutes:
 # the cosine schedule follows the elapsed time, so every run ends on time however the GPU is shared).
 #
 #   STAGE=first MINUTES=8 OUT=/tmp/out scripts/train_gpu.sh      (DEVICE=cpu MINUTES=0.2 for a dry run here)
 #   STAGE=polish MINUTES=3 OUT=/tmp/out scripts/train_gpu.sh     (after installing the first stage's weights)
-#   STAGE=close MINUTES=10 OUT=/tmp/out scripts/train_gpu.sh     (prepared, not run yet; see close below)
+#   STAGE=close MINUTES=10 OUT=/tmp/out scripts/train_gpu.sh     (deeper ×3/×4 bodies; see close below)
 #
 # Needs python3 with torch, numpy, pillow, safetensors, tqdm and matplotlib, and Django: from .whl/ when that
-# folder is there (the GPU image has no Django; srsite.settings_engine needs nothing else). The training images
-# come from ../shared/datasets, or from .gpudata/ (lossless WebP copies of T91 and BSD200, small enough to
-# travel with the tree). scripts/gpu_bundle.sh makes both folders here; the device call carries them. Runs and the installed weights land in runs/gpu/; with OUT set, $OUT/gpu.tar holds
+# folder is there (a GPU image without Django; srsite.settings_engine needs nothing else). The training images
+# come from SRSITE_DATA_ROOT, or from .gpudata/ (lossless WebP copies of T91 and BSD200, small enough to
+# travel with the tree) when that has no T91. scripts/gpu_bundle.sh makes both folders here; copy them to the
+# GPU machine with the tree. Runs and the installed weights land in runs/gpu/; with OUT set, $OUT/gpu.tar holds
 # them (refreshed every 20 s, so a run cut short still brings back its best epochs). Compare the weights with
 # mlcore/weights (validation PSNR in the cards) before copying them there.
 set -euo pipefail
@@ -25,10 +26,11 @@ if [ -d .whl ]; then
   $PY -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --upgrade --target /tmp/site .whl/*.whl
   export PYTHONPATH=/tmp/site
 fi
-if [ ! -e ../shared/datasets ] && [ -d .gpudata ]; then
-  mkdir -p ../shared && ln -s "$PWD/.gpudata" ../shared/datasets
-fi
 export DJANGO_SETTINGS_MODULE=srsite.settings_engine PYTHONUNBUFFERED=1
+data_root=$($PY -c "from django.conf import settings; print(settings.SRSITE_DATA_ROOT)")
+if [ ! -d "$data_root/T91" ] && [ -d .gpudata ]; then
+  export SRSITE_DATA_ROOT=$PWD/.gpudata
+fi
 $PY -c "import torch, django; print('torch', torch.__version__, 'cuda', torch.cuda.is_available(), 'django', django.__version__)"
 
 out=runs/gpu
@@ -78,7 +80,7 @@ polish() {  # a second, shorter cosine cycle from the installed weights (3 minut
 
 # The bodies `close` trains: deeper at ×3/×4 where the speed budget has room (docs/models.md, "Speed").
 declare -A CLOSE_BODY=([2]="width=32 blocks=6" [3]="width=48 blocks=8" [4]="width=64 blocks=9")
-close() {  # prepared for the next GPU call, not run yet (MINUTES=10): what the first two stages taught
+close() {  # deeper ×3/×4 bodies (MINUTES=10; not yet run on a GPU): what the first two stages taught
   # Four runs, not six, with bigger batches: the first stages' runs each went ~45-50 steps/s whatever their
   # size, the mark of processes taking turns on one GPU with a host sync every step (now every 10).
   local scale

@@ -7,7 +7,7 @@
 #   STAGE=polish MINUTES=3 scripts/train_gpu.sh; copy runs/gpu/zoo/* into mlcore/weights
 # and last, on the CPU again: scripts/train_zoo.sh finish (the ×2/×3 runs shared the two cores, one thread each)
 # Each model card records the exact command that produced its weights; docs/models.md has the table.
-# To continue a stage in a later session, add --resume (same run folder) or
+# To continue a stage later, add --resume (same run folder) or
 # --init-from mlcore/weights/<name>_x<scale>.safetensors (committed weights) to its command.
 set -euo pipefail
 cd "$(dirname "$0")/.."

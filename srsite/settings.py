@@ -1,4 +1,4 @@
-"""srsite settings: the only module that reads environment variables (SPEC §6 names)."""
+"""srsite settings: the only module that reads environment variables (docs/spec.md §6 names)."""
 
 import os
 from pathlib import Path
@@ -198,7 +198,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "enhance.api_errors.exception_handler",
-    # `?format=base64` is /display's own parameter (SPEC §3), not DRF's renderer override.
+    # `?format=base64` is /display's own parameter (docs/spec.md §3), not DRF's renderer override.
     "URL_FORMAT_OVERRIDE": None,
 }
 # How many proxies in front of the site append to X-Forwarded-For: the client address is the one the
@@ -225,7 +225,7 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
 }
 
-# The engine and its limits (SPEC §3, §6).
+# The engine and its limits (docs/spec.md §3, §6).
 SRSITE_DEVICE = _env("SRSITE_DEVICE", "auto")
 SRSITE_TORCH_THREADS = int(_env("SRSITE_TORCH_THREADS", "0"))  # 0: torch's default
 SRSITE_MAX_UPLOAD_MB = int(_env("SRSITE_MAX_UPLOAD_MB", "25"))
@@ -238,6 +238,9 @@ SRSITE_MAX_ACTIVE_JOBS = int(_env("SRSITE_MAX_ACTIVE_JOBS", "20"))
 SRSITE_MAX_QUEUED_MP = int(_env("SRSITE_MAX_QUEUED_MP", "640"))
 SRSITE_MAX_STORED_MB = int(_env("SRSITE_MAX_STORED_MB", "2048"))
 SRSITE_DRAFT_HOURS = int(_env("SRSITE_DRAFT_HOURS", "24"))
+# The image sets (one folder each: T91, BSD200 to train; Set5, Set14, BSD100 to test) for manage.py train,
+# evaluate and compare_optimizers, the benchmarks and the tests.
+SRSITE_DATA_ROOT = Path(_env("SRSITE_DATA_ROOT") or BASE_DIR.parent / "shared" / "datasets")
 # Let a whole upload through Django so the service, not the request parser, answers "too large".
 DATA_UPLOAD_MAX_MEMORY_SIZE = (SRSITE_MAX_UPLOAD_MB + 1) * 1024 * 1024
 

@@ -1,4 +1,5 @@
-"""Writes: every change to an enhancement goes through these functions (pages, API and workers alike)."""
+"""Writes that people make: every change to an enhancement from a page or the API goes through these
+functions. The job's own writes (claim, progress, result, reaping) live in ``enhance.jobs``."""
 
 from enhance.services.enhancements import (
     enhancement_cancel,
@@ -9,25 +10,15 @@ from enhance.services.enhancements import (
     enhancement_rerun,
     enhancement_retry,
 )
-from enhance.services.jobs import (
-    WorkerLost,
-    enhancement_reap_expired,
-    enhancement_reap_if_stale,
-    enhancement_run,
-)
 from enhance.services.limits import enhancement_delete_expired_drafts
 
 __all__ = [
-    "WorkerLost",
     "enhancement_cancel",
     "enhancement_create",
     "enhancement_delete",
     "enhancement_delete_expired_drafts",
     "enhancement_queue",
     "enhancement_queue_batch",
-    "enhancement_reap_expired",
-    "enhancement_reap_if_stale",
     "enhancement_rerun",
     "enhancement_retry",
-    "enhancement_run",
 ]

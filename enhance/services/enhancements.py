@@ -3,15 +3,15 @@
 import uuid
 from pathlib import PurePosixPath
 
-from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
 
-from enhance import rendering
-from enhance.models import Enhancement
-from enhance.services.jobs import enqueue
+from enhance import messages, rendering
+from enhance.job_options import check_job, parse_model
+from enhance.jobs.states import JOB_OPTIONS, transition
+from enhance.models import Batch, Enhancement, Upload
 from enhance.services.limits import check_room
-from enhance.validation import EnhancementError, check_job, check_upload
+from enhance.tasks import enqueue
+from enhance.validation import EnhancementError, check_upload
 
 Status = Enhancement.Status
 
@@ -25,17 +25,14 @@ def _clean_filename(name: str | None) -> str:
     return stem[: 255 - len(suffix[:16])] + suffix[:16]
 
 
-ORIGINAL_FIELDS = ("original_name", "original_bytes", "original_format", "original_width", "original_height")
-
-
 def _job_fields(*, width: int, height: int, scale, model: str, quality_check: bool, restore: str = "auto") -> dict:
-    """Checked job settings as model fields (EnhancementError with SPEC words when refused)."""
+    """Checked job settings as model fields (EnhancementError with the refusal's words)."""
     scale, resolved, weights_hash = check_job(
         width=width, height=height, scale=scale, model=model, quality_check=quality_check, restore=restore
     )
     return {
         "scale": scale,
-        "model_requested": model or "default",
+        "model_requested": parse_model(model),
         "model_resolved": resolved,
         "weights_hash": weights_hash,
         "quality_check": quality_check,
@@ -62,27 +59,30 @@ def enhancement_create(
     if upload is not None:
         check_room(owner=owner, new_bytes=upload.size)  # before decoding: a full account costs no CPU
     info = check_upload(upload)
-    enhancement = Enhancement(
-        owner=owner,
-        batch=batch or uuid.uuid4(),
-        original_name=_clean_filename(upload.name),
-        original_bytes=upload.size,
-        original_format=info.format,
-        original_width=info.width,
-        original_height=info.height,
-        **_job_fields(
-            width=info.width,
-            height=info.height,
-            scale=scale,
-            model=model,
-            quality_check=quality_check,
-            restore=restore,
-        ),
+    options = _job_fields(
+        width=info.width, height=info.height, scale=scale, model=model, quality_check=quality_check, restore=restore
     )
-    if queue:
-        check_room(owner=owner, jobs=[enhancement])
-    enhancement.original.save("upload" + rendering.EXTENSIONS.get(info.format, ""), upload, save=False)
-    _save_or_drop_original(enhancement, (lambda: _set_queued(enhancement)) if queue else enhancement.save)
+    batch_row, _ = Batch.objects.get_or_create(id=batch or uuid.uuid4(), owner=owner)
+    original = Upload(
+        owner=owner,
+        name=_clean_filename(upload.name),
+        bytes=upload.size,
+        format=info.format,
+        width=info.width,
+        height=info.height,
+    )
+    original.file.save("upload" + rendering.EXTENSIONS.get(info.format, ""), upload, save=False)
+    try:  # the file is stored before the rows exist: rows that fail to save must not leave it behind
+        original.save()
+        enhancement = Enhancement(owner=owner, batch=batch_row, upload=original, **options)
+        if queue:
+            check_room(owner=owner, jobs=[enhancement])
+            _set_queued(enhancement)
+        else:
+            enhancement.save()
+    except Exception:
+        original.file.delete(save=False)
+        raise
     return enhancement
 
 
@@ -104,7 +104,7 @@ def enhancement_queue_batch(
     checked = []
     for enhancement in enhancements:  # every check before any change
         if enhancement.status != Status.NEW:
-            raise EnhancementError("This enhancement has already been queued.", status=409)
+            raise EnhancementError(messages.ALREADY_QUEUED, status=409)
         checked.append(
             _job_fields(
                 width=enhancement.original_width,
@@ -128,10 +128,11 @@ def enhancement_queue_batch(
 def enhancement_rerun(
     *, enhancement: Enhancement, scale, model: str, quality_check: bool, restore: str = "auto"
 ) -> Enhancement:
-    """A new queued enhancement from the same original (its own copy of the file)."""
-    copy = Enhancement(
+    """A new queued enhancement of the same upload (its file is shared, not copied), in a batch of its own."""
+    again = Enhancement(
         owner=enhancement.owner,
-        **{name: getattr(enhancement, name) for name in ORIGINAL_FIELDS},
+        batch=Batch.objects.create(owner=enhancement.owner),
+        upload=enhancement.upload,
         **_job_fields(
             width=enhancement.original_width,
             height=enhancement.original_height,
@@ -141,30 +142,16 @@ def enhancement_rerun(
             restore=restore,
         ),
     )
-    check_room(owner=enhancement.owner, new_bytes=enhancement.original_bytes, jobs=[copy])
-    with enhancement.original.open("rb") as source:
-        copy.original.save(PurePosixPath(enhancement.original.name).name, ContentFile(source.read()), save=False)
-    _save_or_drop_original(copy, lambda: _set_queued(copy))
-    return copy
-
-
-def _save_or_drop_original(enhancement: Enhancement, save) -> None:
-    # The file is stored before the row exists: a row that fails to save must not leave it behind.
-    try:
-        save()
-    except Exception:
-        enhancement.original.delete(save=False)
-        raise
+    check_room(owner=enhancement.owner, jobs=[again])  # the upload is shared: no bytes more are stored
+    _set_queued(again)
+    return again
 
 
 @transaction.atomic
 def enhancement_cancel(*, enhancement: Enhancement) -> Enhancement:
     """Cancel a queued or running job; a running one stops at its next tile and keeps no file."""
-    updated = Enhancement.objects.filter(pk=enhancement.pk, status__in=Enhancement.ACTIVE).update(
-        status=Status.CANCELLED, finished_at=timezone.now(), lease_expires_at=None
-    )
-    if not updated:
-        raise EnhancementError("Only a queued or running enhancement can be cancelled.", status=409)
+    if not transition("cancel", pk=enhancement.pk):
+        raise EnhancementError(messages.CANCEL_NEEDS_ACTIVE, status=409)
     enhancement.refresh_from_db()
     return enhancement
 
@@ -173,24 +160,25 @@ def enhancement_cancel(*, enhancement: Enhancement) -> Enhancement:
 def enhancement_retry(*, enhancement: Enhancement) -> Enhancement:
     """Queue a failed or cancelled enhancement again with the same settings."""
     if enhancement.status not in (Status.FAILED, Status.CANCELLED):
-        raise EnhancementError("Only a failed or cancelled enhancement can be tried again.", status=409)
+        raise EnhancementError(messages.RETRY_NEEDS_ENDED, status=409)
     check_room(owner=enhancement.owner, jobs=[enhancement])
-    enhancement.attempts = 0
     _set_queued(enhancement)
     return enhancement
 
 
 @transaction.atomic
 def enhancement_delete(*, enhancement: Enhancement) -> None:
-    """Delete the row and, once that is committed, every file (a running job stops at its next tile)."""
+    """Delete the row and, once that is committed, its files; the upload goes with its last enhancement (a
+    running job stops at its next tile)."""
     enhancement.delete()
 
 
 def _set_queued(enhancement: Enhancement) -> None:
-    enhancement.status = Status.QUEUED
-    enhancement.progress = 0
-    enhancement.error = ""
-    enhancement.queued_at = timezone.now()
-    enhancement.started_at = enhancement.finished_at = enhancement.lease_expires_at = None
-    enhancement.save()
+    """Queue a stored row with its (checked) job options; a row that is no longer queueable is a 409."""
+    if enhancement.pk is None:
+        enhancement.save()  # stored as a draft first: the transition below is what queues it
+    options = {name: getattr(enhancement, name) for name in JOB_OPTIONS}
+    if not transition("queue", pk=enhancement.pk, **options):
+        raise EnhancementError("This enhancement has already been queued.", status=409)
+    enhancement.refresh_from_db()
     enqueue(enhancement.pk)

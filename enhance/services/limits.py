@@ -12,8 +12,8 @@ from django.contrib.auth import get_user_model
 from django.db.models import Sum
 from django.utils import timezone
 
-from enhance import validation
-from enhance.models import Enhancement
+from enhance import messages
+from enhance.models import Enhancement, Upload
 from enhance.validation import EnhancementError
 
 logger = logging.getLogger(__name__)
@@ -28,18 +28,24 @@ def check_room(*, owner, new_bytes: int = 0, jobs: Iterable[Enhancement] = ()) -
     jobs = list(jobs)
     get_user_model().objects.select_for_update().filter(pk=owner.pk).exists()
     mine = Enhancement.objects.filter(owner_id=owner.pk)
-    if new_bytes:
-        stored = (mine.aggregate(total=Sum("original_bytes"))["total"] or 0) + new_bytes
+    if new_bytes:  # each upload counted once, however many enhancements share it
+        stored = (Upload.objects.filter(owner_id=owner.pk).aggregate(total=Sum("bytes"))["total"] or 0) + new_bytes
         if stored > settings.SRSITE_MAX_STORED_MB * 1024 * 1024:
-            raise EnhancementError(validation.storage_full_message(_mb(stored)), status=413)
+            raise EnhancementError(
+                messages.STORAGE_FULL.format(megabytes=_mb(stored), limit=settings.SRSITE_MAX_STORED_MB), status=413
+            )
     if not jobs:
         return
     active = list(mine.filter(status__in=Enhancement.ACTIVE))
     if len(active) + len(jobs) > settings.SRSITE_MAX_ACTIVE_JOBS:
-        raise EnhancementError(validation.too_many_jobs_message(len(active)), status=429)
+        raise EnhancementError(
+            messages.TOO_MANY_JOBS.format(active=len(active), limit=settings.SRSITE_MAX_ACTIVE_JOBS), status=429
+        )
     megapixels = sum(_output_mp(e) for e in active) + sum(_output_mp(e) for e in jobs)
     if megapixels > settings.SRSITE_MAX_QUEUED_MP:
-        raise EnhancementError(validation.too_many_megapixels_message(megapixels), status=429)
+        raise EnhancementError(
+            messages.TOO_MANY_MEGAPIXELS.format(megapixels=megapixels, limit=settings.SRSITE_MAX_QUEUED_MP), status=429
+        )
 
 
 def _output_mp(enhancement: Enhancement) -> float:

@@ -1,4 +1,4 @@
-from django.contrib import messages
+from django.contrib import messages as flash
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required, login_required
 from django.contrib.auth.views import LoginView
@@ -6,7 +6,7 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from enhance import tokens
+from enhance import messages, tokens
 from enhance.forms import SignupForm, ThrottledAuthenticationForm
 
 
@@ -40,7 +40,7 @@ def account(request):
     if request.method == "POST":
         if request.POST.get("action") == "revoke":
             tokens.token_revoke(user=request.user)
-            messages.success(request, "Token revoked: requests that send it are now refused.")
+            flash.success(request, messages.TOKEN_REVOKED)
             return redirect("enhance:account")
         key = tokens.token_create(user=request.user)  # rendered here, not redirected: never stored in clear
     context = {

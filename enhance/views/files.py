@@ -1,4 +1,4 @@
-"""Media are private: every file goes through a view that checks its owner (SPEC §6)."""
+"""Media are private: every file goes through a view that checks its owner (docs/spec.md §6)."""
 
 import mimetypes
 
@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.views.decorators.http import require_GET
 
-from enhance import selectors, validation
+from enhance import messages, selectors, validation
 from enhance.api_errors import error_response
 from enhance.views.common import own_enhancement
 
@@ -21,7 +21,7 @@ def media(request, pk, kind):
         raise Http404
     field = getattr(own_enhancement(request, pk), kind)
     if not field:
-        raise Http404("Not made yet.")
+        raise Http404(messages.NOT_MADE_YET)
     content_type = mimetypes.guess_type(field.name)[0] or "application/octet-stream"
     response = FileResponse(field.open("rb"), content_type=content_type)
     response["Cache-Control"] = "private, max-age=3600"

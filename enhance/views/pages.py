@@ -1,6 +1,6 @@
 import uuid
 
-from django.contrib import messages
+from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
@@ -9,8 +9,9 @@ from django.urls import reverse
 from django.utils.text import Truncator
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from enhance import selectors, services, throttles, validation
+from enhance import messages, selectors, services, throttles, validation
 from enhance.models import Enhancement
+from enhance.serializers import EnhancementProgressSerializer
 from enhance.views.common import client_rules, job_form_context, job_options, own_enhancement
 
 GALLERY_PAGE_SIZE = 24
@@ -19,12 +20,12 @@ GALLERY_PAGE_SIZE = 24
 @login_required
 @require_http_methods(["GET", "POST"])
 def upload(request):
-    """SPEC §2.1: one or several files; each is judged alone, bad ones are listed with their message."""
+    """docs/spec.md §2.1: one or several files; each is judged alone, bad ones are listed with their message."""
     refused = []
     if request.method == "POST":
         files = request.FILES.getlist("images")
         if not files:
-            refused.append({"name": "", "message": validation.NO_FILE_MESSAGE, "status": 400})
+            refused.append({"name": "", "message": messages.NO_FILE, "status": 400})
         batch, created, throttle = uuid.uuid4(), [], throttles.UploadRateThrottle()
         for upload_file in files:
             if not throttle.allow_request(request, None):  # each file counts as one API upload
@@ -39,7 +40,7 @@ def upload(request):
             item["name"] = Truncator(item["name"]).chars(100)
         if created:
             for item in refused:
-                messages.error(request, f"{item['name']}: {item['message']}")
+                flash.error(request, f"{item['name']}: {item['message']}")
             if len(created) == 1:
                 return redirect("enhance:detail", pk=created[0].pk)
             return redirect("enhance:batch", batch=batch)
@@ -76,8 +77,8 @@ def detail(request, pk):
     context = {
         "enhancement": enhancement,
         "queue_position": selectors.enhancement_queue_position(enhancement=enhancement),
-        "failed_message": validation.FAILED_MESSAGE,
-        "cancelled_message": validation.CANCELLED_MESSAGE,
+        "failed_message": messages.FAILED,
+        "cancelled_message": messages.CANCELLED,
         **job_form_context(
             enhancement.original_width,
             enhancement.original_height,
@@ -93,15 +94,8 @@ def detail(request, pk):
 @require_GET
 def status(request, pk):
     """The live state the result page polls."""
-    enhancement = services.enhancement_reap_if_stale(enhancement=own_enhancement(request, pk))
-    return JsonResponse(
-        {
-            "id": enhancement.pk,
-            "status": enhancement.status,
-            "progress": enhancement.progress,
-            "queue_position": selectors.enhancement_queue_position(enhancement=enhancement),
-        }
-    )
+    enhancement = own_enhancement(request, pk)
+    return JsonResponse(EnhancementProgressSerializer(enhancement).data)
 
 
 @login_required
@@ -110,7 +104,7 @@ def batch(request, batch):
     """Several files uploaded together: one settings form for all the ``new`` ones, then their states."""
     items = list(selectors.enhancement_batch_for_user(user=request.user, batch=batch))
     if not items:
-        raise Http404("No such batch.")
+        raise Http404(messages.NO_SUCH_BATCH)
     drafts = [item for item in items if item.status == Enhancement.Status.NEW]
     error = None
     if request.method == "POST" and drafts:
@@ -141,17 +135,17 @@ def _action(service, success: str):
         enhancement = own_enhancement(request, pk)
         try:
             result = service(enhancement=enhancement)
-            messages.success(request, success)
+            flash.success(request, success)
             return redirect("enhance:detail", pk=result.pk)
         except validation.EnhancementError as exc:
-            messages.error(request, str(exc))
+            flash.error(request, str(exc))
             return redirect("enhance:detail", pk=pk)
 
     return view
 
 
-cancel = _action(services.enhancement_cancel, "Cancelled.")
-retry = _action(services.enhancement_retry, "Queued again.")
+cancel = _action(services.enhancement_cancel, messages.CANCEL_DONE)
+retry = _action(services.enhancement_retry, messages.RETRY_DONE)
 
 
 @login_required
@@ -162,7 +156,7 @@ def rerun(request, pk):
     try:
         copy = services.enhancement_rerun(enhancement=enhancement, **job_options(request))
     except validation.EnhancementError as exc:
-        messages.error(request, str(exc))
+        flash.error(request, str(exc))
         return redirect("enhance:detail", pk=pk)
     return redirect("enhance:detail", pk=copy.pk)
 
@@ -177,7 +171,7 @@ def delete(request, pk):
         services.enhancement_delete(enhancement=enhancement)
         if was_draft:
             return redirect("enhance:upload")
-        messages.success(request, f"Deleted {enhancement.original_name}.")
+        flash.success(request, messages.DELETED.format(name=enhancement.original_name))
         return redirect("enhance:gallery")
     return render(request, "enhance/delete.html", {"enhancement": enhancement})
 

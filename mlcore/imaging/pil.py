@@ -11,7 +11,7 @@ from typing import BinaryIO
 import numpy as np
 from PIL import Image, ImageOps
 
-from mlcore.errors import ANIMATED_MESSAGE, INVALID_IMAGE_MESSAGE, ImageError
+from mlcore.errors import AnimatedImageError, UndecodableImageError
 
 
 @dataclass
@@ -70,7 +70,7 @@ def open_image(file: BinaryIO, *, check: Callable[[Image.Image], None] | None = 
     The one decode shared by upload checks and jobs, so an accepted upload never fails in the worker on its
     file. ``check(image)`` sees the image as opened (format, header size, a JPEG's quantisation tables), before
     this function decodes it: it may raise to refuse it before its pixels are read, or measure it as opened.
-    Raises ImageError with SPEC's words for anything else the engine cannot use;
+    Raises AnimatedImageError or UndecodableImageError for anything else the engine cannot use;
     ``PIL.Image.DecompressionBombError`` for a header claiming far more pixels than Pillow will open.
     """
     try:
@@ -80,7 +80,7 @@ def open_image(file: BinaryIO, *, check: Callable[[Image.Image], None] | None = 
     except Image.DecompressionBombError:
         raise
     except Exception as exc:  # decoders of hostile bytes raise many types (struct.error, IndexError, …)
-        raise ImageError(INVALID_IMAGE_MESSAGE) from exc
+        raise UndecodableImageError(f"{type(exc).__name__}: {exc}") from exc
     if check is not None:
         check(img)
     try:
@@ -89,8 +89,8 @@ def open_image(file: BinaryIO, *, check: Callable[[Image.Image], None] | None = 
             img.load()  # a truncated or corrupt file fails here
             return _upright(img), img.format
     except Exception as exc:
-        raise ImageError(INVALID_IMAGE_MESSAGE) from exc
-    raise ImageError(ANIMATED_MESSAGE)
+        raise UndecodableImageError(f"{type(exc).__name__}: {exc}") from exc
+    raise AnimatedImageError(img.n_frames)
 
 
 def _upright(img: Image.Image) -> Image.Image:
@@ -106,12 +106,12 @@ def _upright(img: Image.Image) -> Image.Image:
 def to_pixels(img: Image.Image) -> Pixels:
     """Decode a PIL image for the engine: refuse animation, apply EXIF orientation, normalise the mode."""
     if is_animated(img):
-        raise ImageError(ANIMATED_MESSAGE)
+        raise AnimatedImageError(img.n_frames)
     try:
         img = _upright(img)
         data = np.asarray(img)
     except (OSError, ValueError, SyntaxError) as exc:  # truncated or undecodable data
-        raise ImageError(INVALID_IMAGE_MESSAGE) from exc
+        raise UndecodableImageError(f"{type(exc).__name__}: {exc}") from exc
     icc = img.info.get("icc_profile")
     if img.mode in {"RGBA", "LA"}:
         return Pixels(

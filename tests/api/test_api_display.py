@@ -1,4 +1,4 @@
-"""GET /display (SPEC §3): the file when done, base64 on request, 202 while running, 500/409 otherwise."""
+"""GET /display (docs/spec.md §3): the file when done, base64 on request, 202 while running, 500/409 otherwise."""
 
 import base64
 from datetime import timedelta
@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from enhance import services
 from enhance.models import Enhancement
+from enhance.tasks import reap_and_requeue
 
 pytestmark = pytest.mark.django_db
 Status = Enhancement.Status
@@ -87,6 +88,9 @@ def test_display_of_a_job_whose_worker_died_shows_it_queued_again(api, upload):
     Enhancement.objects.filter(pk=enhancement_id).update(
         status=Status.RUNNING, attempts=1, progress=40, lease_expires_at=expired
     )
+    response = api.get(f"/display?id={enhancement_id}")
+    assert (response.status_code, response.json()["status"]) == (202, "running")  # a read never reaps
+    reap_and_requeue()  # what the worker loop and the reaper do
     response = api.get(f"/display?id={enhancement_id}")
     assert (response.status_code, response.json()["status"]) == (202, "queued")
 

@@ -1,4 +1,4 @@
-"""/api/enhancements/ and /api/models/ (SPEC §3): own items only, paginated, the pages' actions."""
+"""/api/enhancements/ and /api/models/ (docs/spec.md §3): own items only, paginated, the pages' actions."""
 
 import pytest
 

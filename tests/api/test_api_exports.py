@@ -89,6 +89,15 @@ def test_deleting_an_account_deletes_cached_downloads_too(enhanced, api, user, m
     assert media_files() == []
 
 
+def test_deleting_an_upload_deletes_the_cached_downloads_of_its_enhancements(enhanced, api, media_files, run_jobs):
+    enhancement = enhanced()
+    api.get(f"/display?id={enhancement.pk}&output=jpeg")
+    assert len(media_files()) == 4  # original, result, thumbnail, JPEG
+    with run_jobs():
+        enhancement.upload.delete()  # its enhancements go with it, and every file of theirs
+    assert not Enhancement.objects.exists() and media_files() == []
+
+
 def test_an_unhandled_error_under_the_api_is_json_without_debug(api, settings, monkeypatch):
     settings.DEBUG = False
     api.raise_request_exception = False

@@ -5,7 +5,7 @@ import warnings
 import pytest
 from django.test import Client
 
-import mlcore
+from enhance import messages
 from enhance.models import Enhancement
 from tests.fuzzing import SETTINGS, fuzz_uploads, seeds
 
@@ -35,7 +35,7 @@ def test_each_kind_of_valid_upload_is_enhanced_or_refused_for_its_reason(api, ru
     with run_jobs():
         response = api.post("/upload_img", {"image": make_upload(name, data=data)}, format="multipart")
     if name == "anim.gif":
-        assert (response.status_code, response.json()["error"]) == (400, mlcore.ANIMATED_MESSAGE)
+        assert (response.status_code, response.json()["error"]) == (400, messages.ANIMATED)
         return
     assert response.status_code == 201, response.json()
     enhancement = Enhancement.objects.get(pk=response.json()["id"])

@@ -1,4 +1,4 @@
-"""POST /upload_img (SPEC §3): creates and queues; every refusal in SPEC's words, as {"error": …}."""
+"""POST /upload_img (docs/spec.md §3): creates and queues; every refusal in the spec's words, as {"error": …}."""
 
 import io
 import re

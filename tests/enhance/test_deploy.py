@@ -1,4 +1,4 @@
-"""Scale-out by configuration (SPEC §6): DATABASE_URL, the worker command for either queue, /healthz."""
+"""Scale-out by configuration (docs/spec.md §6): DATABASE_URL, the worker command for either queue, /healthz."""
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured

@@ -5,7 +5,7 @@ from PIL import Image
 
 import mlcore
 from enhance import rendering, services, tasks
-from enhance.models import Enhancement
+from enhance.models import Batch, Enhancement, Upload
 from enhance.validation import EnhancementError
 
 pytestmark = pytest.mark.django_db
@@ -82,7 +82,8 @@ def test_job_failure_is_marked_with_the_spec_message_cause_kept_and_no_partial_f
         file.write(b"corrupted on disk after the upload")
     enhancement = queue(enhancement, run_jobs)
     assert enhancement.status == Status.FAILED
-    assert enhancement.error == "ImageError: Invalid file type. Please upload a valid image."  # cause: the log
+    assert enhancement.error.startswith("UndecodableImageError: ")  # the typed error, its cause kept
+    assert "UnidentifiedImageError" in enhancement.error
     assert not enhancement.result and media_files() == [enhancement.original.name]
     assert f"Enhancement {enhancement.pk} failed" in caplog.text
 
@@ -160,13 +161,30 @@ def test_retry_of_a_done_job_is_refused(make_enhancement, run_jobs):
         services.enhancement_retry(enhancement=queue(make_enhancement(), run_jobs))
 
 
-def test_rerun_makes_a_new_enhancement_from_its_own_copy_of_the_original(make_enhancement, run_jobs):
+def test_rerun_makes_a_new_enhancement_of_the_same_upload_without_copying_it(make_enhancement, run_jobs, media_files):
     first = queue(make_enhancement(size=(12, 8)), run_jobs)
     with run_jobs():
         second = services.enhancement_rerun(enhancement=first, scale=4, model="bicubic", quality_check=False)
     second.refresh_from_db()
-    assert second.pk != first.pk and second.original.name != first.original.name
+    assert second.pk != first.pk and second.upload_id == first.upload_id and second.batch_id != first.batch_id
     assert (second.status, second.result_width, second.result_height) == (Status.DONE, 48, 32)
+    assert len(media_files()) == 5  # one original, two results, two thumbnails
+
+
+def test_deleting_a_run_keeps_the_upload_until_its_last_run_goes(
+    make_enhancement, run_jobs, media_files, django_capture_on_commit_callbacks
+):
+    first = queue(make_enhancement(), run_jobs)
+    with run_jobs():
+        second = services.enhancement_rerun(enhancement=first, scale=3, model="default", quality_check=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.enhancement_delete(enhancement=first)
+    second.refresh_from_db()
+    assert Upload.objects.count() == 1
+    assert sorted(media_files()) == sorted([second.original.name, second.result.name, second.thumbnail.name])
+    with django_capture_on_commit_callbacks(execute=True):
+        services.enhancement_delete(enhancement=second)
+    assert (Upload.objects.count(), Batch.objects.count(), media_files()) == (0, 0, [])
 
 
 def test_delete_removes_the_row_and_every_file(
@@ -175,7 +193,7 @@ def test_delete_removes_the_row_and_every_file(
     enhancement = queue(make_enhancement(), run_jobs)
     with django_capture_on_commit_callbacks(execute=True):
         services.enhancement_delete(enhancement=enhancement)
-    assert not Enhancement.objects.exists() and media_files() == []
+    assert not Enhancement.objects.exists() and not Upload.objects.exists() and media_files() == []
 
 
 def test_deleting_an_account_deletes_its_files(
@@ -185,7 +203,7 @@ def test_deleting_an_account_deletes_its_files(
     make_enhancement()
     with django_capture_on_commit_callbacks(execute=True):
         user.delete()
-    assert media_files() == []
+    assert media_files() == [] and not (Upload.objects.exists() or Batch.objects.exists())
 
 
 def test_default_restores_a_compressed_jpeg_and_says_why(make_enhancement, run_jobs, restoring_zoo):

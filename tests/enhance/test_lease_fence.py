@@ -6,7 +6,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from enhance import rendering, services
+from enhance import rendering
+from enhance.jobs import runner
+from enhance.jobs.backends import WorkerLost
 from enhance.models import Enhancement
 
 pytestmark = pytest.mark.django_db
@@ -25,8 +27,10 @@ def run_with_a_stall(enhancement, monkeypatch, *, while_stalled: dict) -> None:
         return result
 
     monkeypatch.setattr(rendering, "upscale", stalled_upscale)
-    services.enhancement_run(enhancement_id=enhancement.pk)
-    enhancement.refresh_from_db()
+    try:
+        runner.run(enhancement_id=enhancement.pk)
+    finally:
+        enhancement.refresh_from_db()
 
 
 @pytest.mark.parametrize(
@@ -41,7 +45,8 @@ def test_stalled_worker_whose_job_was_claimed_again_keeps_no_result(
 ):
     enhancement = make_enhancement()
     reclaimed = {"status": Status.RUNNING, "attempts": attempts, "progress": 10}
-    run_with_a_stall(enhancement, monkeypatch, while_stalled={**reclaimed, "started_at": timezone.now()})
+    with pytest.raises(WorkerLost):  # the queue's record of this run's task ends failed, not successful
+        run_with_a_stall(enhancement, monkeypatch, while_stalled={**reclaimed, "started_at": timezone.now()})
     assert (enhancement.status, enhancement.attempts, enhancement.progress) == (Status.RUNNING, attempts, 10)
     assert (enhancement.result.name, enhancement.thumbnail.name) == ("", "")
     assert media_files() == [enhancement.original.name]  # the stalled run's files are gone

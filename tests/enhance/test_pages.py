@@ -10,7 +10,7 @@ from PIL import Image
 
 import mlcore
 from enhance import services
-from enhance.models import Enhancement
+from enhance.models import Batch, Enhancement, Upload
 
 pytestmark = pytest.mark.django_db
 Status = Enhancement.Status
@@ -253,18 +253,12 @@ def test_gallery_lists_own_items_newest_first_with_thumbnails_only(signed_in, do
 
 
 def test_gallery_is_paginated(signed_in, user):
-    Enhancement.objects.bulk_create(
-        Enhancement(
-            owner=user,
-            original=f"originals/{i}.png",
-            original_name=f"n{i}.png",
-            original_bytes=1,
-            original_format="PNG",
-            original_width=1,
-            original_height=1,
-        )
+    batch = Batch.objects.create(owner=user)
+    uploads = Upload.objects.bulk_create(
+        Upload(owner=user, file=f"originals/{i}.png", name=f"n{i}.png", bytes=1, format="PNG", width=1, height=1)
         for i in range(30)
     )
+    Enhancement.objects.bulk_create(Enhancement(owner=user, batch=batch, upload=upload) for upload in uploads)
     first = signed_in.get(reverse("enhance:gallery")).content.decode()
     second = signed_in.get(reverse("enhance:gallery") + "?page=2").content.decode()
     assert "Page 1 of 2" in first and first.count('class="tile"') == 24 and second.count('class="tile"') == 6

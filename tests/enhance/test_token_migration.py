@@ -5,8 +5,8 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from rest_framework.test import APIClient
 
-BEFORE = [("enhance", "0002_restore"), ("authtoken", "0004_alter_tokenproxy_options")]
-AFTER = [("enhance", "0003_hash_api_tokens")]
+BEFORE = [("enhance", "0003_upload_batch"), ("authtoken", "0004_alter_tokenproxy_options")]
+AFTER = [("enhance", "0004_hash_api_tokens")]
 
 
 @pytest.mark.django_db(transaction=True)

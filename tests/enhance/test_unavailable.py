@@ -1,4 +1,4 @@
-"""SPEC §7: storage or database unavailable is a clear 503 (JSON under the API's paths), never a bare 500."""
+"""docs/spec.md §7: storage or database unavailable is a clear 503 (JSON under the API's paths), never a bare 500."""
 
 import pytest
 from django.db import OperationalError, connection

@@ -1,4 +1,4 @@
-"""enhancement_create: every SPEC §7 bad input that reaches an upload gets its SPEC §3 words and
+"""enhancement_create: every docs/spec.md §7 bad input that reaches an upload gets its docs/spec.md §3 words and
 leaves no row and no file; every accepted format and odd-but-valid image is stored."""
 
 import io

@@ -1,4 +1,4 @@
-"""Scale-out (issue 6): the site under gunicorn on PostgreSQL, S3 storage, one shared queue (db or rq) and
+"""Scale-out: the site under gunicorn on PostgreSQL, S3 storage, one shared queue (db or rq) and
 two workers. Run by `make test-integration` once per queue backend; skipped in the unit run."""
 
 import io

@@ -48,3 +48,9 @@ def test_unknown_model_is_a_clear_command_error(empty_zoo):
         call_command(
             "evaluate", "--models", "nope", "--scales", "2", "--datasets", "Set5", "--data-root", str(DATASETS)
         )
+
+
+def test_data_root_comes_from_the_setting_and_a_missing_one_fails(settings, tmp_path):
+    settings.SRSITE_DATA_ROOT = tmp_path / "elsewhere"
+    with pytest.raises(CommandError, match=r"No images in .*elsewhere/Set5\. Set SRSITE_DATA_ROOT"):
+        call_command("evaluate", "--models", "bicubic", "--scales", "2", "--datasets", "Set5")

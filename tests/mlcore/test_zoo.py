@@ -1,4 +1,5 @@
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -32,14 +33,15 @@ def test_default_follows_zoo_json_once_the_weights_exist(empty_zoo):
     assert mlcore.resolve_model("default", 3)[0] == "bicubic"
 
 
-def test_unknown_model_and_bad_scale_get_the_spec_messages(empty_zoo):
+def test_unknown_model_and_bad_scale_raise_typed_errors_with_their_data(empty_zoo):
     install(empty_zoo)
-    with pytest.raises(mlcore.ModelError) as exc:
+    with pytest.raises(mlcore.UnknownModelError) as exc:
         mlcore.resolve_model("vdsr", 2)
-    assert str(exc.value) == "Unknown model 'vdsr'. Choose one of: default, bicubic, tiny."
+    assert (exc.value.name, exc.value.scale, exc.value.choices) == ("vdsr", 2, ["default", "bicubic", "tiny"])
     for scale in (1, 5, True, "2"):
-        with pytest.raises(mlcore.ModelError, match=r"^Scale must be one of 2, 3, 4\.$"):
+        with pytest.raises(mlcore.ScaleError) as exc:
             mlcore.resolve_model("bicubic", scale)
+        assert exc.value.scale is scale and exc.value.scales == (2, 3, 4)
 
 
 def test_saved_weights_rebuild_the_same_network(empty_zoo):
@@ -95,3 +97,21 @@ def test_psnr_and_ssim_accept_pil_images():
     other = Image.fromarray(np.asarray(img) // 2)
     assert mlcore.psnr(img, img.copy(), scale=2) == float("inf")
     assert mlcore.psnr(img, other, scale=2) < 20 and mlcore.ssim(img, other, scale=2) < 1
+
+
+def test_zoo_reads_each_file_once_until_it_changes(empty_zoo, monkeypatch):
+    install(empty_zoo, name="first")
+    (empty_zoo / "zoo.json").write_text(json.dumps({"defaults": {"2": "first"}}))
+    reads = []
+    read_text = Path.read_text
+    monkeypatch.setattr(Path, "read_text", lambda self, *a, **k: reads.append(self.name) or read_text(self, *a, **k))
+    assert [m["name"] for m in mlcore.list_models()["models"]] == ["bicubic", "first"]
+    assert sorted(set(reads)) == ["first_x2.json", "zoo.json"]
+    reads.clear()
+    assert mlcore.list_models()["default"]["2"] == "first"
+    assert reads == []  # a second call reads no file
+    install(empty_zoo, name="second")
+    (empty_zoo / "zoo.json").write_text(json.dumps({"defaults": {"2": "second"}}))
+    listed = mlcore.list_models()
+    assert [m["name"] for m in listed["models"]] == ["bicubic", "first", "second"]
+    assert listed["default"]["2"] == "second" and sorted(set(reads)) == ["second_x2.json", "zoo.json"]

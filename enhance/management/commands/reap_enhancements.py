@@ -4,18 +4,19 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from enhance.services import enhancement_delete_expired_drafts, enhancement_reap_expired
+from enhance.services import enhancement_delete_expired_drafts
+from enhance.tasks import reap_and_requeue
 
 
 class Command(BaseCommand):
-    help = "Re-queue once, then fail, enhancements whose job lease expired (SPEC §6)."
+    help = "Re-queue once, then fail, enhancements whose job lease expired (docs/spec.md §6)."
 
     def add_arguments(self, parser):
         parser.add_argument("--every", type=float, default=0, help="Repeat every N seconds (0: run once).")
 
     def handle(self, *args, every: float = 0, **options):
         while True:
-            counts = enhancement_reap_expired()
+            counts = reap_and_requeue()
             enhancement_delete_expired_drafts()
             if counts["requeued"] or counts["failed"] or not every:
                 self.stdout.write(f"re-queued {counts['requeued']}, failed {counts['failed']}")

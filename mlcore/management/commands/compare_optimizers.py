@@ -1,5 +1,5 @@
 """manage.py compare_optimizers — the report's §5.1 experiment: MBGD, SGD-momentum, RMSprop and Adam
-from the same initial weights on the same patches; one loss-per-epoch plot and a table (SPEC §5).
+from the same initial weights on the same patches; one loss-per-epoch plot and a table (docs/spec.md §5).
 """
 
 import json
@@ -11,9 +11,9 @@ from django.core.management.base import BaseCommand, CommandError
 from mlcore.archs import ARCHS
 from mlcore.data import image_files, make_pairs, split
 from mlcore.errors import SCALES
+from mlcore.management import training_packages
 from mlcore.training import OPTIMIZERS, TrainConfig, train
 
-DATA_ROOT = Path(settings.BASE_DIR).parent / "shared" / "datasets"
 LABELS = {"sgd": "MBGD", "momentum": "SGD-momentum", "rmsprop": "RMSprop", "adam": "Adam"}
 STYLES = {"sgd": "r:", "momentum": "g--", "rmsprop": "b-.", "adam": "k-"}  # the report's line styles
 # Each optimizer at a learning rate usual for it (one rate for all would stall MBGD or blow up RMSprop).
@@ -26,7 +26,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--arch", choices=sorted(ARCHS), default="srcnn")
         parser.add_argument("--scale", type=int, choices=SCALES, default=3)
-        parser.add_argument("--data", nargs="+", type=Path, default=[DATA_ROOT / "T91"])
+        parser.add_argument("--data", nargs="+", type=Path, default=[settings.SRSITE_DATA_ROOT / "T91"])
         parser.add_argument("--val-split", type=float, default=0.2)
         parser.add_argument("--epochs", type=int, default=50)
         parser.add_argument("--steps-per-epoch", type=int, default=50)
@@ -40,6 +40,7 @@ class Command(BaseCommand):
         parser.add_argument("--out", type=Path, default=Path(settings.BASE_DIR) / "runs" / "compare_optimizers")
 
     def handle(self, *args, **o):
+        training_packages.require("matplotlib")
         rates = dict(DEFAULT_LRS)
         for item in o["lr"]:
             name, _, value = item.partition("=")

@@ -1,4 +1,4 @@
-"""manage.py evaluate — PSNR/SSIM of zoo models on the benchmark sets, with speed (SPEC §5)."""
+"""manage.py evaluate — PSNR/SSIM of zoo models on the benchmark sets, with speed (docs/spec.md §5)."""
 
 import json
 from pathlib import Path
@@ -8,20 +8,18 @@ from django.core.management.base import BaseCommand, CommandError
 
 from mlcore import zoo
 from mlcore.degradations import parse
-from mlcore.errors import SCALES, ModelError
+from mlcore.errors import SCALES, ModelError, ScaleError
 from mlcore.evaluation import dataset_images, evaluate_images, summarise, warm_up
-
-DEFAULT_DATA_ROOT = Path(settings.BASE_DIR).parent / "shared" / "datasets"
 
 
 class Command(BaseCommand):
-    help = "Evaluate zoo models (PSNR/SSIM on luma, SPEC §4 protocol) and their speed per output megapixel."
+    help = "Evaluate zoo models (PSNR/SSIM on luma, docs/spec.md §4 protocol) and their speed per output megapixel."
 
     def add_arguments(self, parser):
         parser.add_argument("--models", nargs="+", default=["all"], help="zoo names, 'default' or 'all'")
         parser.add_argument("--scales", nargs="+", type=int, default=list(SCALES))
         parser.add_argument("--datasets", nargs="+", default=["Set5", "Set14", "BSD100"])
-        parser.add_argument("--data-root", type=Path, default=DEFAULT_DATA_ROOT)
+        parser.add_argument("--data-root", type=Path, default=settings.SRSITE_DATA_ROOT)
         parser.add_argument("--device", default="cpu")
         parser.add_argument("--json", type=Path, help="write the rows to this JSON file")
         parser.add_argument("--per-image", action="store_true", help="also print each image's numbers")
@@ -48,11 +46,13 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         for scale in options["scales"]:
             if scale not in SCALES:
-                raise CommandError(f"Scale must be one of {', '.join(map(str, SCALES))}.")
+                raise CommandError(str(ScaleError(scale)))
         try:
             files = {d: dataset_images(options["data_root"], d) for d in options["datasets"]}
             degradations = {name: parse(name) for name in options["degradation"]}
-        except (FileNotFoundError, ValueError) as exc:
+        except FileNotFoundError as exc:
+            raise CommandError(f"{exc} Set SRSITE_DATA_ROOT or pass --data-root.") from exc
+        except ValueError as exc:
             raise CommandError(str(exc)) from exc
         rows = []
         for scale in options["scales"]:

@@ -1,4 +1,4 @@
-"""manage.py train — train a zoo architecture, with progress, metrics, plots, checkpoints (SPEC §5)."""
+"""manage.py train — train a zoo architecture, with progress, metrics, plots, checkpoints (docs/spec.md §5)."""
 
 import math
 import shlex
@@ -13,10 +13,9 @@ from mlcore.archs import ARCHS
 from mlcore.data import image_files, make_pairs, paired_pairs, split
 from mlcore.degradations import PIPELINES
 from mlcore.errors import SCALES
+from mlcore.management import training_packages
 from mlcore.reporting import Checkpointer, Installer, MetricsWriter, Plotter, ProgressBar
 from mlcore.training import LOSSES, OPTIMIZERS, SCHEDULES, TrainConfig, load_state, train
-
-DATA_ROOT = Path(settings.BASE_DIR).parent / "shared" / "datasets"
 
 
 def _commit() -> str:
@@ -46,7 +45,8 @@ class Command(BaseCommand):
         parser.add_argument("--scale", type=int, choices=SCALES, required=True)
         parser.add_argument("--arch-arg", nargs="*", default=[], metavar="KEY=VALUE", help="e.g. width=48 blocks=6")
         parser.add_argument("--name", help="zoo name (default: the architecture)")
-        parser.add_argument("--data", nargs="+", type=Path, default=[DATA_ROOT / "T91", DATA_ROOT / "BSD200"])
+        root = settings.SRSITE_DATA_ROOT
+        parser.add_argument("--data", nargs="+", type=Path, default=[root / "T91", root / "BSD200"])
         parser.add_argument("--lr-dir", type=Path, help="paired layout: LR images (with --hr-dir)")
         parser.add_argument("--hr-dir", type=Path)
         parser.add_argument("--val-split", type=float, default=0.1)
@@ -81,6 +81,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **o):
+        training_packages.require("tqdm", "matplotlib")
         import torch
 
         if o["threads"]:

@@ -13,6 +13,6 @@ def hash_keys(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("enhance", "0002_restore"), ("authtoken", "0004_alter_tokenproxy_options")]
+    dependencies = [("enhance", "0003_upload_batch"), ("authtoken", "0004_alter_tokenproxy_options")]
     # Not reversible: a digest cannot be turned back into its key (people make new tokens instead).
     operations = [migrations.RunPython(hash_keys, migrations.RunPython.noop)]

@@ -1,0 +1,75 @@
+"""The move of originals to ``Upload`` and of batches to ``Batch``, on a database with rows made before it."""
+
+import uuid
+
+import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+BEFORE, AFTER = [("enhance", "0002_restore")], [("enhance", "0003_upload_batch")]
+
+
+def migrate(targets):
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(targets)
+    return executor.loader.project_state(targets).apps
+
+
+@pytest.mark.django_db(transaction=True)
+def test_every_row_and_file_is_kept_with_one_upload_per_original(media_files):
+    old = migrate(BEFORE)
+    User, Enhancement = old.get_model("auth", "User"), old.get_model("enhance", "Enhancement")
+    alice, bob = (User.objects.create(username=name) for name in ("alice", "bob"))
+    together, alone = uuid.uuid4(), uuid.uuid4()
+    rows = []
+    for owner, batch, name in [(alice, together, "a.png"), (alice, together, "b.jpg"), (bob, alone, "c.png")]:
+        stored = default_storage.save(f"originals/{name}", ContentFile(b"pixels of " + name.encode()))
+        rows.append(
+            Enhancement.objects.create(
+                owner=owner,
+                batch=batch,
+                original=stored,
+                original_name=name,
+                original_bytes=13,
+                original_format="PNG",
+                original_width=12,
+                original_height=8,
+                status="done",
+                scale=3,
+            )
+        )
+    files_before = media_files()
+
+    new = migrate(AFTER)
+    Enhancement, Upload, Batch = (new.get_model("enhance", name) for name in ("Enhancement", "Upload", "Batch"))
+    assert Enhancement.objects.count() == 3 and Upload.objects.count() == 3
+    for row in rows:
+        migrated = Enhancement.objects.select_related("upload").get(pk=row.pk)
+        upload = migrated.upload
+        assert (upload.file.name, upload.name, upload.owner_id) == (row.original.name, row.original_name, row.owner_id)
+        assert (upload.bytes, upload.format, upload.width, upload.height) == (13, "PNG", 12, 8)
+        assert (migrated.batch_id, migrated.status, migrated.scale) == (row.batch, "done", 3)
+        assert upload.created_at == row.created_at
+    assert {(b.id, b.owner_id) for b in Batch.objects.all()} == {(together, alice.pk), (alone, bob.pk)}
+    assert media_files() == files_before  # no file moved, copied or lost
+    migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())  # as the other tests expect it
+
+
+@pytest.mark.django_db(transaction=True)
+def test_undoing_it_puts_each_original_back_on_its_row(make_enhancement, media_files):
+    enhancement = make_enhancement()
+    files_before = media_files()
+    old = migrate(BEFORE)
+    row = old.get_model("enhance", "Enhancement").objects.get(pk=enhancement.pk)
+    assert (row.original.name, row.original_name, row.original_width, row.original_bytes, row.batch) == (
+        enhancement.original.name,
+        enhancement.original_name,
+        enhancement.original_width,
+        enhancement.original_bytes,
+        enhancement.batch_id,
+    )
+    assert media_files() == files_before
+    migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
