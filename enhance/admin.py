@@ -1,6 +1,13 @@
 from django.contrib import admin
+from rest_framework.authtoken.models import TokenProxy
 
+from enhance.forms import ThrottledAdminAuthenticationForm
 from enhance.models import Batch, Enhancement, Upload
+
+# Keys are stored as digests (enhance.tokens): a token made in the admin would never work. People make
+# their own on /account/; deleting a user revokes theirs.
+admin.site.unregister(TokenProxy)
+admin.site.login_form = ThrottledAdminAuthenticationForm  # the admin's sign-in counts like the site's
 
 
 @admin.register(Enhancement)

@@ -45,6 +45,14 @@ def page_not_found(request, exception):
     return defaults.page_not_found(request, exception)
 
 
+def server_error(request):
+    """Django's 500 (an unhandled exception, DEBUG off): ``{"error"}`` under the API's paths, so a client never
+    has to read an HTML page; the site's page elsewhere. The cause goes to the log, never to the client."""
+    if request.path.startswith(API_PATHS):
+        return JsonResponse({"error": messages.SERVER_ERROR}, status=500)
+    return defaults.server_error(request)
+
+
 def error_response(request, status: int, title: str, message: str) -> HttpResponse:
     """An error answered before or outside any view: ``{"error"}`` under the API's paths, the site's error
     page elsewhere. The page has no request context: its processors would read the session, from a database

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
@@ -17,12 +18,19 @@ from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
-from rest_framework.throttling import SimpleRateThrottle, UserRateThrottle
 from rest_framework.views import APIView
 
-from enhance import messages, selectors, services, validation
+from enhance import messages, selectors, services, throttles, tokens, validation
 from enhance import serializers as s
 from enhance.models import Enhancement
+from enhance.throttles import (
+    SignInLocked,
+    TokenRateThrottle,
+    UploadRateThrottle,
+    client_address,
+    signin_attempt,
+    signin_succeeded,
+)
 
 Status = Enhancement.Status
 ERRORS = {
@@ -43,25 +51,6 @@ def errors(*codes: int) -> dict:
     return {code: ERRORS[code] for code in (401, *codes)}
 
 
-class UploadRateThrottle(UserRateThrottle):
-    scope = "uploads"
-
-    def get_rate(self):
-        return settings.SRSITE_UPLOAD_RATE
-
-
-class TokenRateThrottle(SimpleRateThrottle):
-    """Password guesses per client address."""
-
-    scope = "token"
-
-    def get_rate(self):
-        return settings.SRSITE_TOKEN_RATE
-
-    def get_cache_key(self, request, view):
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
-
-
 class FileOrJsonNegotiation(DefaultContentNegotiation):
     """A client asking for ``image/*`` gets the file, not a 406 (the file bypasses DRF's renderers)."""
 
@@ -78,6 +67,9 @@ class UploadImageView(GenericAPIView):
     serializer_class = s.UploadSerializer
     parser_classes = [MultiPartParser, FormParser]
     throttle_classes = [UploadRateThrottle]
+
+    def throttled(self, request, wait):
+        raise throttles.Throttled(wait, throttles.too_many_uploads_message(wait))
 
     @extend_schema(
         operation_id="upload_img",
@@ -233,7 +225,7 @@ class ZooViewSet(viewsets.ViewSet):
 
 
 class ObtainTokenView(ObtainAuthToken):
-    """Username and password → your API token (the one the /account/ page shows)."""
+    """Username and password → a new API token (it replaces any earlier one: only its digest is kept)."""
 
     authentication_classes = []  # credentials only: a browser's session must not make this a CSRF check
     throttle_classes = [TokenRateThrottle]
@@ -246,4 +238,24 @@ class ObtainTokenView(ObtainAuthToken):
         responses={200: s.TokenSerializer, 400: ERRORS[400], 429: ERRORS[429]},
     )
     def post(self, request, *args, **kwargs):
-        return super().post(request, *args, **kwargs)
+        attempt = {"username": str(request.data.get("username", "")), "address": client_address(request)}
+        try:
+            signin_attempt(**attempt)
+        except SignInLocked as locked:
+            raise throttles.Throttled(locked.wait_seconds, str(locked)) from None
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        signin_succeeded(**attempt)
+        return Response({"token": tokens.token_create(user=serializer.validated_data["user"])})
+
+
+class ApiDocsView(SpectacularSwaggerSplitView):
+    """Swagger UI, its start-up script served as a file (the split view). It adds a ``<style>`` element of its
+    own, so this one page allows inline styles; scripts stay the site's files only."""
+
+    @extend_schema(exclude=True)
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        policy = settings.SRSITE_CONTENT_SECURITY_POLICY
+        response["Content-Security-Policy"] = policy.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
+        return response

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class EnhanceConfig(AppConfig):
@@ -6,4 +7,6 @@ class EnhanceConfig(AppConfig):
     verbose_name = "Enhancements"
 
     def ready(self):
-        from enhance import signals  # noqa: F401  (deletes an enhancement's files with its row)
+        from enhance import checks, signals  # noqa: F401  (signals: an enhancement's files go with its row)
+
+        post_migrate.connect(checks.create_cache_table, sender=self)

@@ -15,6 +15,7 @@ TOO_MANY_PIXELS = "Image too large: {width}×{height} pixels. The maximum is {ma
 TOO_MANY_FILES = "Too many files at once. Please send at most {limit} per upload."
 TOO_MANY_FIELDS = "Too many form fields in one request."
 BAD_REQUEST = "The request could not be read. Please try again."
+SERVER_ERROR = "Something went wrong on our side. Please try again later."
 
 # Job settings.
 SCALE = "Scale must be one of 2, 3, 4."
@@ -42,6 +43,25 @@ RETRY_NEEDS_ENDED = "Only a failed or cancelled enhancement can be tried again."
 CANCEL_DONE = "Cancelled."
 RETRY_DONE = "Queued again."
 DELETED = "Deleted {name}."
+TOO_LARGE_EXPORT = (
+    "The result is {width}×{height} pixels; a {label} image can be at most {max_side} pixels on a side. "
+    "Please download it as PNG."
+)
+
+# Per-user limits and throttles (429, or 413 for storage): what to do next is part of each message.
+TOO_MANY_JOBS = (
+    "You have {active} jobs queued or running and the most at once is {limit}. Please wait for some to finish."
+)
+TOO_MANY_MEGAPIXELS = (
+    "Your queued jobs would make {megapixels:.0f} megapixels and the most at once is {limit}. "
+    "Please wait for some to finish."
+)
+STORAGE_FULL = (
+    "Your storage is full: this would keep {megabytes} MB of uploads; the most is {limit} MB. "
+    "Please delete some enhancements first."
+)
+TOO_MANY_UPLOADS = "Too many uploads (at most {rate}). Please try again in {seconds} seconds."
+SIGN_IN_LOCKED = "Too many sign-in attempts. Please wait {minutes} minutes and try again."
 
 # Lookups, the API's own parameters, sign-in, outages.
 NOT_FOUND = "Not found."
@@ -68,7 +88,7 @@ def engine_error(exc: Exception) -> str:
     if isinstance(exc, mlcore.ScaleError):
         return SCALE
     if isinstance(exc, mlcore.UnknownModelError):
-        return UNKNOWN_MODEL.format(name=exc.name, choices=", ".join(exc.choices))
+        return UNKNOWN_MODEL.format(name=echo(exc.name), choices=", ".join(exc.choices))
     return FAILED
 
 
@@ -81,3 +101,12 @@ NOTE_PHOTO_NOISE = "Photo model — noise ≈ {sigma:.0f} detected"
 NOTE_CLEAN_OFF = "Clean model — restoration off"
 NOTE_CLEAN_FINE_JPEG = "Clean model — JPEG quality ≈ {quality}, no restoration needed"
 NOTE_CLEAN = "Clean model — no compression or noise detected"
+
+
+ECHO_LIMIT = 100
+
+
+def echo(text: str) -> str:
+    """A person's input as quoted back in a message: at most ``ECHO_LIMIT`` characters (a 20 MB model name
+    must not come back whole)."""
+    return text if len(text) <= ECHO_LIMIT else text[: ECHO_LIMIT - 1] + "…"

@@ -1,15 +1,13 @@
 """Reads: a user only ever sees their own enhancements."""
 
-import io
 import uuid
 from dataclasses import dataclass
 from typing import BinaryIO
 
 from django.db.models import QuerySet
-from PIL import Image
 
 import mlcore
-from enhance import messages, rendering
+from enhance import exports, messages, rendering
 from enhance.jobs import fair
 from enhance.models import Enhancement
 
@@ -106,24 +104,21 @@ class ResultFile:
     @property
     def filename(self) -> str:
         """``<original-stem>_x<scale>_<model>.<ext>`` (docs/spec.md §2.3)."""
-        ext = {"png": "png", "jpeg": "jpg", "webp": "webp"}[self.export]
         e = self.enhancement
-        return f"{e.original_stem}_x{e.scale}_{e.model_resolved}.{ext}"
+        return f"{e.original_stem}_x{e.scale}_{e.model_resolved}.{exports.EXTENSIONS[self.export]}"
 
     @property
     def content_type(self) -> str:
         return rendering.EXPORT_FORMATS[self.export][1]
 
     def open(self) -> BinaryIO:
-        if self.export == "png":  # stored as PNG: streamed as it is
-            return self.enhancement.result.open("rb")
-        with self.enhancement.result.open("rb") as file, Image.open(file) as image:
-            image.load()
-            return io.BytesIO(rendering.encode(image, self.export))
+        return exports.open_export(self.enhancement, self.export)
 
 
 def enhancement_result_file(*, enhancement: Enhancement, export: str = "png") -> ResultFile | None:
-    """The result as PNG, JPEG or WebP; None while there is none or for an unknown format."""
+    """The result as PNG, JPEG or WebP; None while there is none or for an unknown format; EnhancementError
+    (409) when the result is larger than the format can hold."""
     if export not in rendering.EXPORT_FORMATS or not enhancement.result:
         return None
+    exports.check_fits(enhancement, export)
     return ResultFile(enhancement, export)

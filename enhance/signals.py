@@ -5,6 +5,7 @@ from django.db import transaction
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 
+from enhance import exports
 from enhance.models import Batch, Enhancement, Upload
 
 
@@ -19,7 +20,10 @@ def _delete_on_commit(storage, names: list[str]) -> None:
 
 @receiver(post_delete, sender=Enhancement)
 def enhancement_files_delete(sender, instance: Enhancement, **kwargs):
-    _delete_on_commit(instance.result.storage, [f.name for f in (instance.result, instance.thumbnail) if f])
+    names = [f.name for f in (instance.result, instance.thumbnail) if f]
+    if instance.result:
+        names += exports.variant_names(instance.result.name)  # JPEG/WebP downloads cached beside it
+    _delete_on_commit(instance.result.storage, names)
     Upload.objects.filter(pk=instance.upload_id, enhancements__isnull=True).delete()
     Batch.objects.filter(pk=instance.batch_id, enhancements__isnull=True).delete()
 

@@ -1,11 +1,11 @@
 """Checks on an upload, worded from ``enhance.messages`` (limits from settings)."""
 
-import warnings
 from dataclasses import dataclass
 
 from django.conf import settings
-from PIL import Image, UnidentifiedImageError
+from PIL import Image
 
+import mlcore
 from enhance import messages
 
 # Pillow format names accepted (MPO is how Pillow names many camera JPEGs).
@@ -33,40 +33,29 @@ class ImageInfo:
 
 
 def check_upload(upload) -> ImageInfo:
-    """Decode ``upload`` (a Django UploadedFile) fully; ImageInfo, or EnhancementError with its message."""
+    """Decode ``upload`` (a Django UploadedFile) as a job will; ImageInfo, or EnhancementError with its message."""
     if upload is None or not upload.size:
         raise EnhancementError(messages.NO_FILE)
     if upload.size > max_upload_bytes():
         raise EnhancementError(messages.TOO_LARGE_FILE.format(max_mb=settings.SRSITE_MAX_UPLOAD_MB), status=413)
     upload.seek(0)
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            with Image.open(upload) as image:
-                if image.format not in ACCEPTED_FORMATS:
-                    raise EnhancementError(messages.INVALID_IMAGE)
-                check_pixels(image.width, image.height)
-                if image.format != "MPO" and getattr(image, "is_animated", False):
-                    raise EnhancementError(messages.ANIMATED)
-                image.load()  # a truncated or corrupt file fails here, not in the worker
-                info = ImageInfo(image.format, *_upright_size(image))
-    except EnhancementError:
-        raise
+        image, fmt = mlcore.open_image(upload, check=_check_header)
+        return ImageInfo(fmt, image.width, image.height)  # upright: EXIF orientation applied
+    except mlcore.ImageError as exc:
+        raise EnhancementError(messages.engine_error(exc)) from None
     except Image.DecompressionBombError:
         width, height = _header_size(upload)
         raise EnhancementError(_too_many_pixels(width, height)) from None
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-        raise EnhancementError(messages.INVALID_IMAGE) from exc
     finally:
         upload.seek(0)
-    return info
 
 
-def _upright_size(image: Image.Image) -> tuple[int, int]:
-    # The size people see: EXIF orientations 5–8 turn the picture a quarter (the engine applies it).
-    width, height = image.size
-    orientation = image.getexif().get(0x0112, 1)
-    return (height, width) if orientation in (5, 6, 7, 8) else (width, height)
+def _check_header(image: Image.Image) -> None:
+    # Before any pixel is decoded: the format and the size the header claims.
+    if image.format not in ACCEPTED_FORMATS:
+        raise EnhancementError(messages.INVALID_IMAGE)
+    check_pixels(image.width, image.height)
 
 
 def _too_many_pixels(width: int, height: int) -> str:

@@ -16,7 +16,7 @@ from mlcore.errors import (
     UndecodableImageError,
     UnknownModelError,
 )
-from mlcore.imaging import downscale, prepare
+from mlcore.imaging import downscale, open_image, prepare
 from mlcore.metrics import psnr, ssim
 from mlcore.restoration import JPEG_QUALITY_THRESHOLD, RESTORE_MODES
 
@@ -33,6 +33,7 @@ __all__ = [
     "choose_model",
     "downscale",
     "list_models",
+    "open_image",
     "prepare",
     "psnr",
     "resolve_device",

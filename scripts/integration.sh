@@ -83,6 +83,7 @@ export S3_ENDPOINT_URL="http://127.0.0.1:$S3_PORT" S3_ACCESS_KEY_ID=integration 
 export S3_REGION=us-east-1
 # A short lease and a fast reaper bring a killed worker's job back within seconds; one torch thread a worker.
 export SRSITE_DEVICE=cpu SRSITE_TORCH_THREADS=1 SRSITE_JOB_LEASE_SECONDS=6
+export SRSITE_HEALTH_TOKEN=integration-probe
 export SRSITE_IT_URL="http://127.0.0.1:$WEB_PORT" SRSITE_IT_WORK="$WORK"
 
 for backend in db rq; do

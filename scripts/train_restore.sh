@@ -6,6 +6,7 @@
 #   MINUTES=80 scripts/train_restore.sh        FROM=restore MINUTES=60 ZOO=mlcore/weights scripts/train_restore.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
+export DJANGO_DEBUG=${DJANGO_DEBUG:-1}  # a development run: the settings need no secret key
 . scripts/zoo_models.sh
 MINUTES=${MINUTES:-80} FROM=${FROM:-clean} ZOO=${ZOO:-runs/zoo_restore} LR=${LR:-2e-4}
 mkdir -p runs

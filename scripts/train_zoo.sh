@@ -11,6 +11,7 @@
 # --init-from mlcore/weights/<name>_x<scale>.safetensors (committed weights) to its command.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+export DJANGO_DEBUG=${DJANGO_DEBUG:-1}  # a development run: the settings need no secret key
 source scripts/zoo_models.sh
 PY=${PY:-.venv/bin/python}
 THREADS=${THREADS:-2}

@@ -43,7 +43,8 @@ def _database(url: str) -> dict:
     }
 
 
-DEBUG = _env_bool("DJANGO_DEBUG", True)
+# Off unless asked for (`make run` sets DJANGO_DEBUG=1): a forgotten variable must not serve technical pages.
+DEBUG = _env_bool("DJANGO_DEBUG", False)
 SECRET_KEY = _env("DJANGO_SECRET_KEY", "dev-only-insecure-key-change-me" if DEBUG else "")
 if not SECRET_KEY:
     raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off (production).")
@@ -78,7 +79,14 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "enhance.middleware.ServiceUnavailableMiddleware",
+    "enhance.security.SecurityHeadersMiddleware",
 ]
+# Every page: scripts and styles from the site only, no inline script. Style attributes stay allowed (the
+# compare view and DRF's browsable API set sizes with them); JS may set styles through the CSSOM anyway.
+SRSITE_CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; style-src-attr 'unsafe-inline'; "
+    "img-src 'self' data: blob:; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
 
 ROOT_URLCONF = "srsite.urls"
 WSGI_APPLICATION = "srsite.wsgi.application"
@@ -173,14 +181,18 @@ elif SRSITE_TASK_BACKEND == "rq":
     RQ = {"JOB_CLASS": "django_tasks_rq.Job", "WORKER_CLASS": "rq.worker.SimpleWorker"}
 else:
     raise ImproperlyConfigured(f"SRSITE_TASK_BACKEND must be db or rq, not {SRSITE_TASK_BACKEND!r}.")
-# Throttle counts are shared by every web process when there is a Redis; else each process counts its own.
+# Throttle and sign-in attempt counts must be shared by every web process: Redis when there is one, else the
+# database in production (`migrate` makes its table). Only DEBUG keeps Django's per-process memory cache, and
+# a check refuses a per-process cache without DEBUG.
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+elif not DEBUG:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "srsite_cache"}}
 
 REST_FRAMEWORK = {
     # Token first: its WWW-Authenticate header makes an anonymous request a 401 rather than a 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "enhance.tokens.HashedTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -189,6 +201,15 @@ REST_FRAMEWORK = {
     # `?format=base64` is /display's own parameter (docs/spec.md §3), not DRF's renderer override.
     "URL_FORMAT_OVERRIDE": None,
 }
+# How many proxies in front of the site append to X-Forwarded-For: the client address is the one the
+# outermost trusted proxy saw. 0 (default): the header is ignored, so a client cannot choose its address.
+SRSITE_TRUSTED_PROXIES = int(_env("SRSITE_TRUSTED_PROXIES", "0"))
+REST_FRAMEWORK["NUM_PROXIES"] = SRSITE_TRUSTED_PROXIES
+# Sign-in attempts (/accounts/login/, /admin/login/, /api/auth/token/) per username and per client address in a window.
+SRSITE_LOGIN_ATTEMPTS = int(_env("SRSITE_LOGIN_ATTEMPTS", "10"))
+SRSITE_LOGIN_WINDOW_MINUTES = int(_env("SRSITE_LOGIN_WINDOW_MINUTES", "15"))
+# /healthz names failing parts and their errors only to staff or with `Authorization: Bearer <this>`.
+SRSITE_HEALTH_TOKEN = _env("SRSITE_HEALTH_TOKEN")
 # Throttles (DRF rate strings, "<count>/<sec|min|hour|day>"): uploads per user, token requests per address.
 SRSITE_UPLOAD_RATE = _env("SRSITE_UPLOAD_RATE", "60/min")
 SRSITE_TOKEN_RATE = _env("SRSITE_TOKEN_RATE", "30/min")
@@ -211,6 +232,12 @@ SRSITE_MAX_UPLOAD_MB = int(_env("SRSITE_MAX_UPLOAD_MB", "25"))
 SRSITE_MAX_INPUT_MP = int(_env("SRSITE_MAX_INPUT_MP", "16"))
 SRSITE_MAX_OUTPUT_MP = int(_env("SRSITE_MAX_OUTPUT_MP", "64"))
 SRSITE_JOB_LEASE_SECONDS = int(_env("SRSITE_JOB_LEASE_SECONDS", "120"))
+# Per user: jobs queued or running, megapixels of output those jobs will make, bytes of uploads kept, and
+# hours before a draft (uploaded, never queued) is deleted by the reaper.
+SRSITE_MAX_ACTIVE_JOBS = int(_env("SRSITE_MAX_ACTIVE_JOBS", "20"))
+SRSITE_MAX_QUEUED_MP = int(_env("SRSITE_MAX_QUEUED_MP", "640"))
+SRSITE_MAX_STORED_MB = int(_env("SRSITE_MAX_STORED_MB", "2048"))
+SRSITE_DRAFT_HOURS = int(_env("SRSITE_DRAFT_HOURS", "24"))
 # The image sets (one folder each: T91, BSD200 to train; Set5, Set14, BSD100 to test) for manage.py train,
 # evaluate and compare_optimizers, the benchmarks and the tests.
 SRSITE_DATA_ROOT = Path(_env("SRSITE_DATA_ROOT") or BASE_DIR.parent / "shared" / "datasets")

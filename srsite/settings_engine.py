@@ -7,6 +7,11 @@ The environment is read by srsite.settings as always (it imports nothing beyond 
 commands need is taken from it.
 """
 
+import os
+
+# No web here: the site's production rules (a secret key, a shared cache) do not apply to training.
+os.environ.setdefault("DJANGO_DEBUG", "1")
+
 from srsite.settings import BASE_DIR, SECRET_KEY, SRSITE_COMMIT, SRSITE_DATA_ROOT, USE_TZ  # noqa: F401
 
 INSTALLED_APPS = ["mlcore"]

@@ -3,7 +3,6 @@
 from collections.abc import Callable
 
 from django.conf import settings
-from PIL import Image
 
 import mlcore
 from enhance import rendering
@@ -30,23 +29,30 @@ def render(
 
     ``on_choice`` gets the model chosen and why, as row fields, before the engine runs.
     """
-    with enhancement.original.open("rb") as file, Image.open(file) as image:
-        image.load()
-        # Chosen on the upload as opened: its JPEG tables are gone once it is rotated or converted.
-        choice = mlcore.choose_model(
-            image, scale=enhancement.scale, model=enhancement.model_requested, restore=enhancement.restore
+    choices = []
+
+    def choose(opened) -> None:
+        # On the upload as opened: its JPEG tables are gone once it is rotated or converted.
+        choices.append(
+            mlcore.choose_model(
+                opened, scale=enhancement.scale, model=enhancement.model_requested, restore=enhancement.restore
+            )
         )
-        inspection = choice.inspection
-        on_choice(
-            {
-                "model_resolved": choice.name,
-                "weights_hash": choice.weights_hash,
-                "restoring": choice.restoring,
-                "jpeg_quality": inspection.jpeg_quality if inspection else None,
-                "noise_sigma": inspection.noise_sigma if inspection else None,
-            }
-        )
-        options = {"scale": enhancement.scale, "model": choice.name, "device": device, "on_progress": on_progress}
-        if enhancement.quality_check:
-            return rendering.quality_check(image, **options)
-        return rendering.upscale(image, **options), {}
+
+    with enhancement.original.open("rb") as file:
+        image, _ = mlcore.open_image(file, check=choose)  # the decode the upload was checked with
+    choice = choices[0]
+    inspection = choice.inspection
+    on_choice(
+        {
+            "model_resolved": choice.name,
+            "weights_hash": choice.weights_hash,
+            "restoring": choice.restoring,
+            "jpeg_quality": inspection.jpeg_quality if inspection else None,
+            "noise_sigma": inspection.noise_sigma if inspection else None,
+        }
+    )
+    options = {"scale": enhancement.scale, "model": choice.name, "device": device, "on_progress": on_progress}
+    if enhancement.quality_check:
+        return rendering.quality_check(image, **options)
+    return rendering.upscale(image, **options), {}

@@ -10,12 +10,14 @@ from enhance.services.enhancements import (
     enhancement_rerun,
     enhancement_retry,
 )
+from enhance.services.limits import enhancement_delete_expired_drafts
 from enhance.services.statuses import enhancement_statuses, parse_status_ids
 
 __all__ = [
     "enhancement_cancel",
     "enhancement_create",
     "enhancement_delete",
+    "enhancement_delete_expired_drafts",
     "enhancement_queue",
     "enhancement_queue_batch",
     "enhancement_rerun",

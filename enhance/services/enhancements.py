@@ -9,6 +9,7 @@ from enhance import messages, rendering
 from enhance.job_options import check_job, parse_model
 from enhance.jobs.states import JOB_OPTIONS, transition
 from enhance.models import Batch, Enhancement, Upload
+from enhance.services.limits import check_room
 from enhance.tasks import enqueue
 from enhance.validation import EnhancementError, check_upload
 
@@ -55,6 +56,8 @@ def enhancement_create(
 
     EnhancementError leaves no row and no file.
     """
+    if upload is not None:
+        check_room(owner=owner, new_bytes=upload.size)  # before decoding: a full account costs no CPU
     info = check_upload(upload)
     options = _job_fields(
         width=info.width, height=info.height, scale=scale, model=model, quality_check=quality_check, restore=restore
@@ -73,6 +76,7 @@ def enhancement_create(
         original.save()
         enhancement = Enhancement(owner=owner, batch=batch_row, upload=original, **options)
         if queue:
+            check_room(owner=owner, jobs=[enhancement])
             _set_queued(enhancement)
         else:
             enhancement.save()
@@ -114,6 +118,9 @@ def enhancement_queue_batch(
     for enhancement, fields in zip(enhancements, checked, strict=True):
         for name, value in fields.items():
             setattr(enhancement, name, value)
+    if enhancements:
+        check_room(owner=enhancements[0].owner, jobs=enhancements)
+    for enhancement in enhancements:
         _set_queued(enhancement)
 
 
@@ -135,6 +142,7 @@ def enhancement_rerun(
             restore=restore,
         ),
     )
+    check_room(owner=enhancement.owner, jobs=[again])  # the upload is shared: no bytes more are stored
     _set_queued(again)
     return again
 
@@ -153,6 +161,7 @@ def enhancement_retry(*, enhancement: Enhancement) -> Enhancement:
     """Queue a failed or cancelled enhancement again with the same settings."""
     if enhancement.status not in (Status.FAILED, Status.CANCELLED):
         raise EnhancementError(messages.RETRY_NEEDS_ENDED, status=409)
+    check_room(owner=enhancement.owner, jobs=[enhancement])
     _set_queued(enhancement)
     return enhancement
 
@@ -170,6 +179,6 @@ def _set_queued(enhancement: Enhancement) -> None:
         enhancement.save()  # stored as a draft first: the transition below is what queues it
     options = {name: getattr(enhancement, name) for name in JOB_OPTIONS}
     if not transition("queue", pk=enhancement.pk, **options):
-        raise EnhancementError("This enhancement has already been queued.", status=409)
+        raise EnhancementError(messages.ALREADY_QUEUED, status=409)
     enhancement.refresh_from_db()
     enqueue(enhancement.pk)

@@ -1,11 +1,25 @@
 from django.contrib import messages as flash
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required, login_required
+from django.contrib.auth.views import LoginView
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from enhance import messages, tokens
-from enhance.forms import SignupForm
+from enhance.forms import SignupForm, ThrottledAuthenticationForm
+
+
+class SignInView(LoginView):
+    """``/accounts/login/``: Django's, with attempts limited; a locked-out attempt is a 429 with the reason."""
+
+    form_class = ThrottledAuthenticationForm
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if form.has_error(NON_FIELD_ERRORS, code="locked"):
+            response.status_code = 429
+        return response
 
 
 @login_not_required
@@ -21,14 +35,17 @@ def signup(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def account(request):
-    """The signed-in user's API token: show it, create (or replace) it, revoke it."""
+    """The signed-in user's API token: create (or replace) it, shown once on this answer; revoke it."""
+    key = None
     if request.method == "POST":
         if request.POST.get("action") == "revoke":
             tokens.token_revoke(user=request.user)
             flash.success(request, messages.TOKEN_REVOKED)
-        else:
-            tokens.token_create(user=request.user)
-            flash.success(request, messages.TOKEN_CREATED)
-        return redirect("enhance:account")
-    context = {"token": tokens.token_get_for_user(user=request.user), "site": request.build_absolute_uri("/")}
+            return redirect("enhance:account")
+        key = tokens.token_create(user=request.user)  # rendered here, not redirected: never stored in clear
+    context = {
+        "token": tokens.token_get_for_user(user=request.user),
+        "key": key,
+        "site": request.build_absolute_uri("/"),
+    }
     return render(request, "enhance/account.html", context)

@@ -6,7 +6,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.views.decorators.http import require_GET
 
-from enhance import messages, selectors
+from enhance import messages, selectors, validation
+from enhance.api_errors import error_response
 from enhance.views.common import own_enhancement
 
 FILE_KINDS = ("original", "result", "thumbnail")
@@ -24,6 +25,9 @@ def media(request, pk, kind):
     content_type = mimetypes.guess_type(field.name)[0] or "application/octet-stream"
     response = FileResponse(field.open("rb"), content_type=content_type)
     response["Cache-Control"] = "private, max-age=3600"
+    # Shown inline from the site's origin: never sniffed as HTML, never run as a page if opened on its own.
+    response["Content-Security-Policy"] = "sandbox"
+    response["X-Content-Type-Options"] = "nosniff"
     return response
 
 
@@ -32,7 +36,10 @@ def media(request, pk, kind):
 def download(request, pk):
     """The result as ``<original-stem>_x<scale>_<model>.<ext>``: PNG, or ``?format=jpeg|webp``."""
     export = request.GET.get("format", "png").lower()
-    result = selectors.enhancement_result_file(enhancement=own_enhancement(request, pk), export=export)
+    try:
+        result = selectors.enhancement_result_file(enhancement=own_enhancement(request, pk), export=export)
+    except validation.EnhancementError as exc:  # larger than the format can hold
+        return error_response(request, exc.status, "Download not possible", str(exc))
     if result is None:
         raise Http404
     return FileResponse(result.open(), as_attachment=True, filename=result.filename, content_type=result.content_type)

@@ -7,9 +7,10 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.text import Truncator
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from enhance import messages, selectors, services, validation
+from enhance import messages, selectors, services, throttles, validation
 from enhance.models import Enhancement
 from enhance.serializers import EnhancementProgressSerializer
 from enhance.views.common import client_rules, job_form_context, job_options, own_enhancement
@@ -25,13 +26,19 @@ def upload(request):
     if request.method == "POST":
         files = request.FILES.getlist("images")
         if not files:
-            refused.append({"name": "", "message": messages.NO_FILE})
-        batch, created = uuid.uuid4(), []
+            refused.append({"name": "", "message": messages.NO_FILE, "status": 400})
+        batch, created, throttle = uuid.uuid4(), [], throttles.UploadRateThrottle()
         for upload_file in files:
+            if not throttle.allow_request(request, None):  # each file counts as one API upload
+                message = throttles.too_many_uploads_message(throttle.wait())
+                refused.append({"name": upload_file.name, "message": message, "status": 429})
+                continue
             try:
                 created.append(services.enhancement_create(owner=request.user, upload=upload_file, batch=batch))
             except validation.EnhancementError as exc:
-                refused.append({"name": upload_file.name, "message": str(exc)})
+                refused.append({"name": upload_file.name, "message": str(exc), "status": exc.status})
+        for item in refused:
+            item["name"] = Truncator(item["name"]).chars(100)
         if created:
             for item in refused:
                 flash.error(request, f"{item['name']}: {item['message']}")
@@ -44,7 +51,10 @@ def upload(request):
         "accepted": validation.ACCEPTED_LABEL,
         "limits": {"mb": validation.max_upload_bytes() // (1024 * 1024)},
     }
-    return render(request, "enhance/upload.html", context, status=400 if refused else 200)
+    # Every file refused for one reason: that reason's status (413, 429); mixed reasons: 400.
+    statuses = {item["status"] for item in refused}
+    status = (statuses.pop() if len(statuses) == 1 else 400) if refused else 200
+    return render(request, "enhance/upload.html", context, status=status)
 
 
 @login_required
@@ -59,10 +69,10 @@ def detail(request, pk):
                 services.enhancement_queue(enhancement=enhancement, **job_options(request))
                 return redirect("enhance:detail", pk=pk)
             except validation.EnhancementError as exc:
-                error = str(exc)
+                error = exc  # shown as its message, answered with its status (400, or 429 at a limit)
         form = job_form_context(enhancement.original_width, enhancement.original_height, scale=enhancement.scale)
         context = {"enhancement": enhancement, "error": error, **form}
-        return render(request, "enhance/preview.html", context, status=400 if error else 200)
+        return render(request, "enhance/preview.html", context, status=error.status if error else 200)
     if request.method == "POST":
         return redirect("enhance:detail", pk=pk)
     context = {
@@ -120,7 +130,7 @@ def batch(request, batch):
             services.enhancement_queue_batch(enhancements=drafts, **job_options(request))
             return redirect("enhance:batch", batch=batch)
         except validation.EnhancementError as exc:
-            error = str(exc)
+            error = exc
     smallest = min(drafts or items, key=lambda e: e.original_width * e.original_height)
     largest = max(drafts or items, key=lambda e: e.original_width * e.original_height)
     context = {
@@ -131,7 +141,7 @@ def batch(request, batch):
         "smallest": smallest,
         **job_form_context(largest.original_width, largest.original_height),
     }
-    return render(request, "enhance/batch.html", context, status=400 if error else 200)
+    return render(request, "enhance/batch.html", context, status=error.status if error else 200)
 
 
 def _action(service, success: str):

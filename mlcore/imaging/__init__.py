@@ -4,7 +4,7 @@ import numpy as np
 from PIL import Image
 
 from mlcore.imaging.colour import luma, rgb_to_ycbcr, ycbcr_to_rgb
-from mlcore.imaging.pil import Pixels, is_animated, to_image, to_pixels
+from mlcore.imaging.pil import Pixels, is_animated, open_image, to_image, to_pixels
 from mlcore.imaging.resize import imresize, modcrop, resize_weights
 
 __all__ = [
@@ -14,6 +14,7 @@ __all__ = [
     "is_animated",
     "luma",
     "modcrop",
+    "open_image",
     "prepare",
     "resize_weights",
     "rgb_to_ycbcr",

@@ -3,7 +3,10 @@
 Everything the network sees is 8-bit RGB (H, W, 3) or gray (H, W); alpha travels beside it.
 """
 
+import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import BinaryIO
 
 import numpy as np
 from PIL import Image, ImageOps
@@ -53,23 +56,63 @@ def _normalise_mode(img: Image.Image) -> Image.Image:
 
 
 def is_animated(img: Image.Image) -> bool:
+    """Several frames meant to be played. A multi-frame JPEG (Pillow's MPO: a camera's picture followed by
+    previews or a stereo pair) is a still photo: every viewer shows its first frame, and so does the engine."""
+    if img.format == "MPO":
+        return False
     return bool(getattr(img, "is_animated", False)) and getattr(img, "n_frames", 1) > 1
 
 
-def to_pixels(img: Image.Image) -> Pixels:
-    """Decode a PIL image for the engine: refuse animation, apply EXIF orientation, normalise the mode.
+def open_image(file: BinaryIO, *, check: Callable[[Image.Image], None] | None = None) -> tuple[Image.Image, str]:
+    """Read an image file exactly as the engine uses it: ``(image, format)``, the image upright, 8-bit RGB, RGBA,
+    L or LA, one frame (a multi-frame JPEG's first), ICC profile kept, fully decoded; ``format`` is Pillow's name.
 
-    The ICC profile is kept unless the colours were converted away from it (CMYK → RGB).
+    The one decode shared by upload checks and jobs, so an accepted upload never fails in the worker on its
+    file. ``check(image)`` sees the image as opened (format, header size, a JPEG's quantisation tables), before
+    this function decodes it: it may raise to refuse it before its pixels are read, or measure it as opened.
+    Raises AnimatedImageError or UndecodableImageError for anything else the engine cannot use;
+    ``PIL.Image.DecompressionBombError`` for a header claiming far more pixels than Pillow will open.
     """
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # the caller's check judges size
+            img = Image.open(file)
+    except Image.DecompressionBombError:
+        raise
+    except Exception as exc:  # decoders of hostile bytes raise many types (struct.error, IndexError, …)
+        raise UndecodableImageError(f"{type(exc).__name__}: {exc}") from exc
+    if check is not None:
+        check(img)
+    try:
+        animated = is_animated(img)  # counting frames reads the file too (a corrupt TIFF fails here)
+        if not animated:
+            img.load()  # a truncated or corrupt file fails here
+            return _upright(img), img.format
+    except Exception as exc:
+        raise UndecodableImageError(f"{type(exc).__name__}: {exc}") from exc
+    raise AnimatedImageError(img.n_frames)
+
+
+def _upright(img: Image.Image) -> Image.Image:
+    """EXIF orientation applied and the mode normalised; the ICC profile kept unless the colours were
+    converted away from it (CMYK → RGB)."""
+    img = ImageOps.exif_transpose(img)
+    icc = img.info.get("icc_profile") if img.mode not in {"CMYK"} else None
+    img = _normalise_mode(img)
+    img.info = {"icc_profile": icc} if icc else {}
+    return img
+
+
+def to_pixels(img: Image.Image) -> Pixels:
+    """Decode a PIL image for the engine: refuse animation, apply EXIF orientation, normalise the mode."""
     if is_animated(img):
         raise AnimatedImageError(img.n_frames)
     try:
-        img = ImageOps.exif_transpose(img)
-        icc = img.info.get("icc_profile") if img.mode not in {"CMYK"} else None
-        img = _normalise_mode(img)
+        img = _upright(img)
         data = np.asarray(img)
     except (OSError, ValueError, SyntaxError) as exc:  # truncated or undecodable data
         raise UndecodableImageError(f"{type(exc).__name__}: {exc}") from exc
+    icc = img.info.get("icc_profile")
     if img.mode in {"RGBA", "LA"}:
         return Pixels(
             colour=np.ascontiguousarray(data[..., :-1].squeeze(-1) if img.mode == "LA" else data[..., :3]),

@@ -5,9 +5,9 @@ import io
 import pytest
 from django.core.cache import cache
 from PIL import Image
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from enhance import tokens
 from enhance.models import Enhancement
 
 
@@ -25,7 +25,7 @@ def token_client():
 
     def make(user) -> APIClient:
         client = APIClient()
-        client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {tokens.token_create(user=user)}")
         return client
 
     return make

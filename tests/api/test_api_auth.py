@@ -1,9 +1,13 @@
 """Token and session auth, the token endpoint, and the /account/ page that shows, creates and revokes it."""
 
+import re
+
 import pytest
 from django.test import Client
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
+
+from enhance import tokens
 
 pytestmark = pytest.mark.django_db
 
@@ -37,13 +41,25 @@ def test_a_bad_token_is_a_401():
     assert (response.status_code, response.json()) == (401, {"error": "Invalid token."})
 
 
-def test_token_endpoint_gives_the_token_that_works(user):
+def test_token_endpoint_gives_a_new_token_that_works_and_stores_only_its_digest(user):
     response = APIClient().post("/api/auth/token/", {"username": "alice", "password": "correct horse battery"})
     assert response.status_code == 200 and set(response.json()) == {"token"}
-    assert response.json()["token"] == Token.objects.get(user=user).key
+    key = response.json()["token"]
+    assert Token.objects.get(user=user).key == tokens.digest(key) != key
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {response.json()['token']}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     assert client.get("/api/enhancements/").status_code == 200
+    again = APIClient().post("/api/auth/token/", {"username": "alice", "password": "correct horse battery"})
+    assert client.get("/api/enhancements/").status_code == 401  # a new token replaces the old one
+    client.credentials(HTTP_AUTHORIZATION=f"Token {again.json()['token']}")
+    assert client.get("/api/enhancements/").status_code == 200
+
+
+def test_the_stored_digest_itself_is_no_token(user):
+    tokens.token_create(user=user)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get(user=user).key}")
+    assert client.get("/api/enhancements/").status_code == 401
 
 
 def test_token_endpoint_takes_json_and_ignores_a_session(user):
@@ -84,18 +100,19 @@ def test_session_auth_reads_the_api(client, user):
     assert page.status_code == 200 and b"Enhancement List" in page.content  # DRF's browsable API
 
 
-def test_account_page_creates_shows_replaces_and_revokes_the_token(client, user):
+def test_account_page_shows_a_new_token_once_replaces_and_revokes_it(client, user):
     client.force_login(user)
     page = client.get("/account/").content.decode()
     assert "You have no API token yet." in page and 'href="/api/docs/"' in page and 'href="/account/"' in page
-    client.post("/account/", {"action": "create"})
-    first = Token.objects.get(user=user).key
-    assert first in client.get("/account/").content.decode()
-    client.post("/account/", {"action": "create"})
-    second = Token.objects.get(user=user).key
-    assert second != first
+    created = client.post("/account/", {"action": "create"})
+    first = re.search(r'id="token"[^>]*value="([0-9a-f]{40})"', created.content.decode()).group(1)
+    assert Token.objects.get(user=user).key == tokens.digest(first)
+    later = client.get("/account/").content.decode()
+    assert first not in later and "It is not shown again" in later
     api = APIClient()
     api.credentials(HTTP_AUTHORIZATION=f"Token {first}")
+    assert api.get("/api/enhancements/").status_code == 200
+    client.post("/account/", {"action": "create"})
     assert api.get("/api/enhancements/").status_code == 401  # replaced: the old one stops at once
     response = client.post("/account/", {"action": "revoke"}, follow=True)
     assert not Token.objects.filter(user=user).exists()

@@ -1,6 +1,7 @@
 """POST /upload_img (docs/spec.md §3): creates and queues; every refusal in the spec's words, as {"error": …}."""
 
 import io
+import re
 
 import pytest
 from PIL import Image
@@ -104,6 +105,11 @@ def test_upload_with_a_very_long_unknown_model_name_gets_the_spec_words(upload, 
     assert not Enhancement.objects.exists() and media_files() == []
 
 
+def test_a_huge_model_value_is_echoed_cut_to_100_characters(upload):
+    response = upload(model="y" * 20 * 1024 * 1024)
+    assert (response.status_code, response.json()) == (400, {"error": unknown_model_message("y" * 99 + "…")})
+
+
 def test_upload_of_more_than_25_mb_is_a_413(upload, make_upload):
     response = upload(image=make_upload("huge.png", data=solid_png((8, 8)) + b"\0" * (25 * 1024 * 1024)))
     assert response.status_code == 413
@@ -134,7 +140,9 @@ def test_upload_is_throttled_per_user_with_the_error_shape(upload, settings, tok
     assert [upload().status_code for _ in range(2)] == [201, 201]
     response = upload()
     assert response.status_code == 429 and int(response["Retry-After"]) > 0
-    assert response.json()["error"].startswith("Request was throttled.")
+    assert re.fullmatch(
+        r"Too many uploads \(at most 2/min\)\. Please try again in \d+ seconds\.", response.json()["error"]
+    )
     assert upload(client=token_client(mallory)).status_code == 201  # per user, not for everyone
 
 

@@ -29,3 +29,15 @@ def browser_type_launch_args(browser_type_launch_args):
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
     return {**browser_context_args, "viewport": {"width": 1280, "height": 860}, "accept_downloads": True}
+
+
+@pytest.fixture(autouse=True)
+def no_csp_violations(page):
+    """Every page works under the site's Content-Security-Policy: chromium reports each refused script,
+    style or image on the console, and any such report fails the test."""
+    refused = []
+    page.on(
+        "console", lambda message: refused.append(message.text) if "Content Security Policy" in message.text else None
+    )
+    yield
+    assert refused == []

@@ -47,9 +47,16 @@ def test_worker_runs_the_configured_queues_worker(settings, monkeypatch, backend
     assert calls == [expected]
 
 
+@pytest.fixture
+def operator(settings):
+    """Headers of an operator's probe: the configured health token."""
+    settings.SRSITE_HEALTH_TOKEN = "probe-secret"
+    return {"HTTP_AUTHORIZATION": "Bearer probe-secret"}
+
+
 @pytest.mark.django_db
-def test_healthz_reports_database_storage_queue_and_weights(client):
-    answer = client.get("/healthz")
+def test_healthz_reports_database_storage_queue_and_weights(client, operator):
+    answer = client.get("/healthz", **operator)
     assert answer.status_code == 200
     body = answer.json()
     assert (body["ok"], body["failing"]) == (True, [])
@@ -61,11 +68,29 @@ def test_healthz_reports_database_storage_queue_and_weights(client):
 
 
 @pytest.mark.django_db
-def test_healthz_is_503_naming_the_failing_part(client, settings, tmp_path):
+def test_healthz_is_503_naming_the_failing_part(client, settings, tmp_path, operator):
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file where the media folder should be")
     settings.MEDIA_ROOT = str(blocker / "media")  # storage that cannot be written, for real
-    answer = client.get("/healthz")
+    answer = client.get("/healthz", **operator)
     assert answer.status_code == 503
     assert answer.json()["failing"] == ["storage"]
     assert answer.json()["checks"]["storage"]["error"].startswith("NotADirectoryError")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("authorization", [None, "Bearer wrong", "Bearer "])
+def test_healthz_tells_anyone_else_the_status_only(client, settings, tmp_path, authorization):
+    settings.SRSITE_HEALTH_TOKEN = "probe-secret"
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the media folder should be")
+    settings.MEDIA_ROOT = str(blocker / "media")
+    headers = {"HTTP_AUTHORIZATION": authorization} if authorization else {}
+    answer = client.get("/healthz", **headers)
+    assert (answer.status_code, answer.json()) == (503, {"ok": False})
+
+
+@pytest.mark.django_db
+def test_healthz_detail_for_staff_without_a_token(client, make_user):
+    client.force_login(make_user(is_staff=True))
+    assert client.get("/healthz").json()["checks"]["database"]["ok"] is True

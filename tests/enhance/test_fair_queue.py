@@ -34,6 +34,7 @@ def test_one_users_backlog_delays_anothers_job_by_at_most_one_job_on_the_real_wo
     user, make_user, make_enhancement, settings
 ):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+    settings.SRSITE_MAX_ACTIVE_JOBS = 50  # a backlog larger than the default per-user limit allows
     bob = make_user("bob")
     alices = queue_many(make_enhancement, user, 50)  # a backlog, queued first
     (bobs,) = queue_many(make_enhancement, bob, 1)

@@ -95,6 +95,7 @@ def test_job_failure_is_marked_with_the_spec_message_cause_kept_and_no_partial_f
         file.write(b"corrupted on disk after the upload")
     enhancement = queue(enhancement, run_jobs)
     assert enhancement.status == Status.FAILED
+    assert enhancement.error.startswith("UndecodableImageError: ")  # the typed error, its cause kept
     assert "UnidentifiedImageError" in enhancement.error
     assert not enhancement.result and media_files() == [enhancement.original.name]
     assert f"Enhancement {enhancement.pk} failed" in caplog.text

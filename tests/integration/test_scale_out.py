@@ -48,7 +48,9 @@ def worker_of(enhancement: Enhancement) -> list[str]:
 def test_production_settings_and_healthz_through_gunicorn(client_for):
     import requests
 
-    health = requests.get(f"{SITE}/healthz")  # probes come over plain HTTP
+    probe = {"Authorization": f"Bearer {settings.SRSITE_HEALTH_TOKEN}"}  # the detail is for operators
+    assert requests.get(f"{SITE}/healthz").json() == {"ok": True}
+    health = requests.get(f"{SITE}/healthz", headers=probe)  # probes come over plain HTTP
     assert health.status_code == 200, health.text
     checks = health.json()["checks"]
     assert checks["database"]["engine"] == "postgresql"

@@ -4,6 +4,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
+from enhance.services import enhancement_delete_expired_drafts
 from enhance.tasks import reap_and_requeue
 
 
@@ -16,6 +17,7 @@ class Command(BaseCommand):
     def handle(self, *args, every: float = 0, **options):
         while True:
             counts = reap_and_requeue()
+            enhancement_delete_expired_drafts()
             if counts["requeued"] or counts["failed"] or not every:
                 self.stdout.write(f"re-queued {counts['requeued']}, failed {counts['failed']}")
             if not every:

@@ -1,0 +1,51 @@
+"""A finished result in each download format: PNG as stored; JPEG and WebP encoded on the first download and
+kept as files beside it (a 16 MP WebP costs about a second of web CPU), deleted with the enhancement."""
+
+from pathlib import PurePosixPath
+from typing import BinaryIO
+
+from django.core.files.base import ContentFile
+from PIL import Image
+
+from enhance import messages, rendering
+from enhance.models import Enhancement
+from enhance.validation import EnhancementError
+
+EXTENSIONS = {"png": "png", "jpeg": "jpg", "webp": "webp"}
+LABELS = {"png": "PNG", "jpeg": "JPEG", "webp": "WebP"}
+# The largest side each encoder can write (WebP's is its bitstream's 14 bits; JPEG's its 16-bit header).
+MAX_SIDE = {"png": 2**31 - 1, "jpeg": 65_535, "webp": 16_383}
+
+
+def check_fits(enhancement: Enhancement, export: str) -> None:
+    """EnhancementError (409) when the result is too large for the format's encoder."""
+    width, height = enhancement.result_width or 0, enhancement.result_height or 0
+    if max(width, height) > MAX_SIDE[export]:
+        message = messages.TOO_LARGE_EXPORT.format(
+            width=width, height=height, label=LABELS[export], max_side=MAX_SIDE[export]
+        )
+        raise EnhancementError(message, status=409)
+
+
+def variant_name(result_name: str, export: str) -> str:
+    """The cached file of ``export`` beside the result: ``results/<id>.png`` → ``results/<id>.webp``."""
+    return str(PurePosixPath(result_name).with_suffix("." + EXTENSIONS[export]))
+
+
+def variant_names(result_name: str) -> list[str]:
+    return [variant_name(result_name, export) for export in EXTENSIONS if export != "png"]
+
+
+def open_export(enhancement: Enhancement, export: str) -> BinaryIO:
+    """The result's bytes in ``export``, encoded at most once (stored on first use)."""
+    if export == "png":  # stored as PNG: streamed as it is
+        return enhancement.result.open("rb")
+    storage = enhancement.result.storage
+    name = variant_name(enhancement.result.name, export)
+    if not storage.exists(name):
+        with enhancement.result.open("rb") as file, Image.open(file) as image:
+            image.load()
+            saved = storage.save(name, ContentFile(rendering.encode(image, export)))
+        if saved != name:  # another request stored it first: keep theirs, drop this copy
+            storage.delete(saved)
+    return storage.open(name, "rb")
