@@ -34,6 +34,12 @@ def pairs(hr_folder):
     return make_pairs(sorted(hr_folder.glob("*.png")), 2)
 
 
+def short_run(**overrides) -> TrainConfig:
+    """40 steps of a tiny ESPCN with MSE at a constant rate: enough for the loss to fall."""
+    options = {"lr": 1e-3, "loss": "mse", "schedule": "constant", "epochs": 1, "steps_per_epoch": 40}
+    return TrainConfig(arch="espcn", scale=2, batch_size=8, patch_size=12, **{**options, **overrides})
+
+
 def collect(events):
     return lambda event: events.append(event)
 
@@ -41,20 +47,8 @@ def collect(events):
 @pytest.mark.parametrize("optimizer", OPTIMIZERS)
 def test_a_few_steps_lower_the_loss_for_each_optimizer(optimizer, pairs):
     lr = {"sgd": 0.1, "momentum": 0.01, "rmsprop": 1e-3, "adam": 1e-3}[optimizer]
-    config = TrainConfig(
-        arch="espcn",
-        scale=2,
-        optimizer=optimizer,
-        lr=lr,
-        loss="mse",
-        schedule="constant",
-        epochs=1,
-        steps_per_epoch=40,
-        batch_size=8,
-        patch_size=12,
-    )
     events = []
-    train(config, pairs, [], emit=collect(events))
+    train(short_run(optimizer=optimizer, lr=lr), pairs, [], emit=collect(events))
     losses = [e.data["loss"] for e in events if e.kind == "step" and "loss" in e.data]  # every 10 steps
     assert len(losses) == 4 and losses[-1] < losses[0]
 
@@ -188,18 +182,7 @@ def test_train_runs_with_the_engine_only_settings(hr_folder, tmp_path):
 
 
 def test_degradation_training_lowers_the_loss_and_validates_on_degraded_lr(pairs):
-    config = TrainConfig(
-        arch="espcn",
-        scale=2,
-        lr=1e-3,
-        loss="mse",
-        schedule="constant",
-        epochs=1,
-        steps_per_epoch=40,
-        batch_size=8,
-        patch_size=12,
-        degradation="realistic",
-    )
+    config = short_run(degradation="realistic")
     events = []
     train_pairs, val_pairs = split(pairs, 0.2, seed=0)
     train(config, train_pairs, val_pairs, emit=collect(events))
