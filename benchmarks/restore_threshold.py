@@ -23,7 +23,7 @@ from mlcore.data import image_files, make_pairs, split  # noqa: E402
 from mlcore.degradations import Degradation, apply, image_seed  # noqa: E402
 from mlcore.inference import run_network  # noqa: E402
 from mlcore.metrics import psnr  # noqa: E402
-from mlcore.restoration import noise_sigma  # noqa: E402
+from mlcore.restoration import JPEG_QUALITY_THRESHOLD, noise_sigma  # noqa: E402
 
 NOISE_THRESHOLDS = (6.0, 7.5, 9.0, 10.5)
 
@@ -48,7 +48,10 @@ def main() -> None:
         for p in val:
             lr = np.asarray(apply(p.hr, s, Degradation(d.blur, d.resize, d.noise, False, d.jpeg, image_seed(p.name))))
             scores.append([psnr(run_network(net, lr, s), p.hr, scale=s) for net in (clean, photo)])
-            sigmas.append(noise_sigma(np.asarray(apply(p.hr, s, d).convert("L"))) if not d.jpeg else np.inf)
+            if d.jpeg:  # a JPEG file is routed by its quality, whatever its noise reads
+                sigmas.append(np.inf if d.jpeg <= JPEG_QUALITY_THRESHOLD else -np.inf)
+            else:
+                sigmas.append(noise_sigma(np.asarray(apply(p.hr, s, d).convert("L"))))
         scores, sigmas = np.array(scores), np.array(sigmas)
         a, b = scores.mean(axis=0)
         auto = [np.where(sigmas >= t, scores[:, 1], scores[:, 0]).mean() for t in NOISE_THRESHOLDS]

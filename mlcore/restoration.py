@@ -19,7 +19,7 @@ from mlcore import zoo
 RESTORE_MODES = ("auto", "off", "strong")
 # auto restores at or below this JPEG quality, or at or above this noise σ
 JPEG_QUALITY_THRESHOLD = 90
-NOISE_SIGMA_THRESHOLD = 9.0
+NOISE_SIGMA_THRESHOLD = 7.5
 NOISE_SAMPLE_SIDE = 1024  # the estimate reads at most this centre crop: enough blocks, bounded time
 _BLOCK, _PERCENTILE = 8, 10
 # The block-percentile estimate is biased low (the calmest blocks are also those whose noise came out
@@ -116,7 +116,7 @@ def check_restore(restore: str) -> str:
 def choose_model(image: Image.Image, *, scale: int, model: str = zoo.DEFAULT, restore: str = "auto") -> ModelChoice:
     """Resolve ``model`` at ``scale`` for this image. Only ``default`` is routed: with a restoring model
     for the scale, ``strong`` always takes it, ``auto`` when the image is a JPEG of quality ≤ 90 or
-    noisy (σ ≥ 9), ``off`` never. A named model is used as named."""
+    noisy (σ ≥ 7.5), ``off`` never. A named model is used as named."""
     check_restore(restore)
     restoring_name = zoo.restoring_model(scale) if model == zoo.DEFAULT else None
     inspection = None
