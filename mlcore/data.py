@@ -75,18 +75,28 @@ def network_input(rgb: np.ndarray, channels: str) -> np.ndarray:
     return rgb_to_ycbcr(x)[..., :1] if channels == "y" else x
 
 
+def _usable(pairs: list[Pair], patch_size: int) -> list[Pair]:
+    usable = [p for p in pairs if min(p.lr.shape[:2]) >= patch_size]
+    if not usable:
+        raise ValueError(f"No training image is at least {patch_size} LR pixels on a side.")
+    return usable
+
+
+def _area_weights(pairs: list[Pair]) -> np.ndarray:
+    """Each image's share of the patches: big images give proportionally more."""
+    areas = np.array([p.lr.shape[0] * p.lr.shape[1] for p in pairs], dtype=np.float64)
+    return areas / areas.sum()
+
+
 class PatchSampler:
     """Random aligned LR/HR patches with the 8 flips/rotations, from images held in memory."""
 
     def __init__(self, pairs: list[Pair], scale: int, patch_size: int, channels: str, seed: int):
         self.scale, self.patch = scale, patch_size
-        usable = [p for p in pairs if min(p.lr.shape[:2]) >= patch_size]
-        if not usable:
-            raise ValueError(f"No training image is at least {patch_size} LR pixels on a side.")
+        usable = _usable(pairs, patch_size)
         self.lr = [network_input(p.lr, channels) for p in usable]
         self.hr = [network_input(p.hr, channels) for p in usable]
-        areas = np.array([x.shape[0] * x.shape[1] for x in self.lr], dtype=np.float64)
-        self.weights = areas / areas.sum()  # big images give proportionally more patches
+        self.weights = _area_weights(usable)
         self.rng = np.random.default_rng(seed)
 
     def batch(self, size: int) -> tuple[np.ndarray, np.ndarray]:
@@ -114,11 +124,9 @@ class DegradingSampler:
 
     def __init__(self, pairs: list[Pair], scale: int, patch_size: int, channels: str, seed: int, pipeline):
         self.scale, self.patch, self.channels, self.pipeline = scale, patch_size, channels, pipeline
-        self.hr = [p.hr for p in pairs if min(p.lr.shape[:2]) >= patch_size]
-        if not self.hr:
-            raise ValueError(f"No training image is at least {patch_size} LR pixels on a side.")
-        areas = np.array([x.shape[0] * x.shape[1] for x in self.hr], dtype=np.float64)
-        self.weights = areas / areas.sum()
+        usable = _usable(pairs, patch_size)
+        self.hr = [p.hr for p in usable]
+        self.weights = _area_weights(usable)
         self.rng = np.random.default_rng(seed)
 
     def batch(self, size: int) -> tuple[np.ndarray, np.ndarray]:
