@@ -66,7 +66,7 @@ class Enhancement(models.Model):
         FAILED = "failed", "Failed"
         CANCELLED = "cancelled", "Cancelled"
 
-    RESTORE_CHOICES = [(mode, mode.capitalize()) for mode in mlcore.RESTORE_MODES]
+    RESTORE_CHOICES = [(mode, label) for mode, label, _ in messages.RESTORE_CHOICES]
     ACTIVE = (Status.QUEUED, Status.RUNNING)
     FINISHED = (Status.DONE, Status.FAILED, Status.CANCELLED)
 
