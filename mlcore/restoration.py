@@ -51,9 +51,13 @@ _IJG_TABLES = np.stack([_ijg_table(q) for q in range(1, 101)])  # (100, 64)
 
 
 def jpeg_quality(image: Image.Image) -> int | None:
-    """The IJG quality (1–100) nearest to the image's luma quantisation table; None if not a JPEG."""
-    tables = getattr(image, "quantization", None)
-    if image.format not in {"JPEG", "MPO"} or not tables or 0 not in tables:
+    """The IJG quality (1–100) nearest to the image's luma quantisation table; None if not a JPEG.
+
+    Reads an opened JPEG's tables, or those ``open_image`` keeps in ``info`` when it rotates or converts one.
+    """
+    opened = image.format in {"JPEG", "MPO"}
+    tables = getattr(image, "quantization", None) if opened else image.info.get("quantization")
+    if not tables or 0 not in tables:
         return None
     table = np.asarray(tables[0], dtype=np.float64)
     if table.size != 64:
@@ -92,7 +96,7 @@ class Inspection:
 
 
 def inspect(image: Image.Image) -> Inspection:
-    """Measure ``image`` as opened (the JPEG tables are lost once an image is converted or rotated)."""
+    """Measure ``image``: as opened, or as ``open_image`` returns it (which keeps a JPEG's tables)."""
     return Inspection(jpeg_quality(image), round(noise_sigma(np.asarray(image.convert("L"))), 1))
 
 

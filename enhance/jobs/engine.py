@@ -29,19 +29,11 @@ def render(
 
     ``on_choice`` gets the model chosen and why, as row fields, before the engine runs.
     """
-    choices = []
-
-    def choose(opened) -> None:
-        # On the upload as opened: its JPEG tables are gone once it is rotated or converted.
-        choices.append(
-            mlcore.choose_model(
-                opened, scale=enhancement.scale, model=enhancement.model_requested, restore=enhancement.restore
-            )
-        )
-
     with enhancement.original.open("rb") as file:
-        image, _ = mlcore.open_image(file, check=choose)  # the decode the upload was checked with
-    choice = choices[0]
+        image, _ = mlcore.open_image(file)  # the decode the upload was checked with; a JPEG keeps its tables
+    choice = mlcore.choose_model(
+        image, scale=enhancement.scale, model=enhancement.model_requested, restore=enhancement.restore
+    )
     inspection = choice.inspection
     on_choice(
         {

@@ -95,11 +95,14 @@ def open_image(file: BinaryIO, *, check: Callable[[Image.Image], None] | None = 
 
 def _upright(img: Image.Image) -> Image.Image:
     """EXIF orientation applied and the mode normalised; the ICC profile kept unless the colours were
-    converted away from it (CMYK → RGB)."""
+    converted away from it (CMYK → RGB), and a JPEG's quantisation tables kept in ``info``."""
+    quantization = getattr(img, "quantization", None)  # a JPEG's tables, read by mlcore.restoration
     img = ImageOps.exif_transpose(img)
     icc = img.info.get("icc_profile") if img.mode not in {"CMYK"} else None
     img = _normalise_mode(img)
     img.info = {"icc_profile": icc} if icc else {}
+    if quantization:
+        img.info["quantization"] = quantization
     return img
 
 

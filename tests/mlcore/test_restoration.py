@@ -68,3 +68,15 @@ def test_upscale_routes_default_through_the_same_choice(restoring_zoo):
 def test_inspect_reports_both_measures():
     found = inspect(encode(photo(64, 64), "JPEG", quality=80))
     assert found.jpeg_quality == 80 and found.noise_sigma >= 0 and found.degraded
+
+
+def test_quality_survives_the_shared_decode_of_a_rotated_jpeg():
+    exif = Image.Exif()
+    exif[0x0112] = 6  # rotated: open_image returns a new, upright image
+    buffer = io.BytesIO()
+    photo(40, 24).save(buffer, "JPEG", quality=45, exif=exif)
+    buffer.seek(0)
+    image, fmt = mlcore.open_image(buffer)
+    assert (fmt, image.size, jpeg_quality(image)) == ("JPEG", (24, 40), 45)
+    png, _ = mlcore.open_image(io.BytesIO(encode(photo(8, 8), "PNG").fp.getvalue()))
+    assert jpeg_quality(png) is None
