@@ -10,6 +10,7 @@ Importing ``mlcore`` is cheap: torch is imported only when a model runs.
 from mlcore.errors import (
     SCALES,
     AnimatedImageError,
+    DegradationError,
     ImageError,
     ModelError,
     ScaleError,
@@ -25,15 +26,18 @@ __all__ = [
     "RESTORE_MODES",
     "SCALES",
     "AnimatedImageError",
+    "DegradationError",
     "ImageError",
     "ModelError",
     "ScaleError",
     "UndecodableImageError",
     "UnknownModelError",
     "choose_model",
+    "degrade",
     "downscale",
     "list_models",
     "open_image",
+    "parse_degradation",
     "prepare",
     "psnr",
     "resolve_device",
@@ -64,6 +68,22 @@ def choose_model(image, *, scale, model="default", restore="auto"):
     from mlcore.restoration import choose_model as _choose_model
 
     return _choose_model(image, scale=scale, model=model, restore=restore)
+
+
+def degrade(image, *, scale, degradation="clean"):
+    """The low-resolution image a quality check restores: ``image`` (8-bit RGB or gray, see :func:`prepare`)
+    shrunk by ``scale`` with MATLAB's bicubic, then degraded as ``evaluate --degradation`` does it
+    (``clean``, ``jpeg:Q``, ``noise:S``; the noise has a fixed seed). DegradationError for other names."""
+    from mlcore.degradations import degrade as _degrade
+
+    return _degrade(image, scale, degradation)
+
+
+def parse_degradation(text):
+    """The canonical name of a degradation (``"JPEG:075"`` → ``"jpeg:75"``); DegradationError if unknown."""
+    from mlcore.degradations import canonical, parse
+
+    return canonical(parse(str(text).strip().lower()))
 
 
 def resolve_device(device="auto"):

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image
 
+from mlcore.errors import DegradationError
 from mlcore.imaging import imresize, modcrop
 
 
@@ -92,7 +93,24 @@ def parse(text: str) -> Degradation:
             return Degradation(noise=float(value))
     except ValueError:
         pass
-    raise ValueError(f"Unknown degradation {text!r}; use clean, jpeg:Q (1–100) or noise:S (e.g. noise:10).")
+    raise DegradationError(text)
+
+
+def canonical(d: Degradation) -> str:
+    """The name ``parse`` reads back for a fixed degradation: ``clean``, ``jpeg:75``, ``noise:10``."""
+    if d.jpeg:
+        return f"jpeg:{d.jpeg}"
+    if d.noise:
+        return f"noise:{d.noise:g}"
+    return "clean"
+
+
+def degrade(image: Image.Image, scale: int, text: str, seed: int = 0) -> Image.Image:
+    """The LR of an 8-bit RGB or gray PIL ``image`` under the named degradation (``parse``), as
+    ``evaluate --degradation`` makes it: ``clean`` is the plain MATLAB-bicubic downscale; a JPEG stays an
+    opened JPEG (its quality readable). ``seed`` fixes the noise, so the same call gives the same LR."""
+    d = parse(text)
+    return apply(np.asarray(image), scale, Degradation(jpeg=d.jpeg, noise=d.noise, seed=seed))
 
 
 def gaussian_kernel(sigma_x: float, sigma_y: float, theta: float) -> np.ndarray:

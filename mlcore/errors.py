@@ -40,3 +40,11 @@ class UnknownModelError(ModelError):
         self.name = name
         self.scale = scale
         self.choices = choices
+
+
+class DegradationError(ValueError):
+    """A degradation name that is not ``clean``, ``jpeg:Q`` (1–100) or ``noise:S`` (0 < σ ≤ 100)."""
+
+    def __init__(self, text: str):
+        super().__init__(f"Unknown degradation {text!r}; use clean, jpeg:Q (1–100) or noise:S (e.g. noise:10).")
+        self.text = text

@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+import mlcore
 from mlcore.data import DegradingSampler, Pair, degrade_pairs
 from mlcore.degradations import Degradation, Realistic, apply, gaussian_kernel, parse
 from mlcore.imaging import imresize
@@ -85,3 +86,25 @@ def test_validation_pairs_get_one_fixed_degradation_each():
     once, twice = degrade_pairs(pairs, 2, Realistic(), seed=0), degrade_pairs(pairs, 2, Realistic(), seed=0)
     assert all(np.array_equal(x.lr, y.lr) for x, y in zip(once, twice, strict=True))
     assert once[0].lr.shape == (24, 32, 3) and once[0].hr is hr
+
+
+def test_public_degrade_makes_the_evaluate_lr_from_a_pil_image():
+    image = photo(96, 72)
+    assert np.array_equal(np.asarray(mlcore.degrade(image, scale=2)), np.asarray(mlcore.downscale(image, 2)))
+    jpeg = mlcore.degrade(image, scale=3, degradation="jpeg:50")
+    assert jpeg.size == (32, 24) and jpeg_quality(jpeg) == 50
+    noisy = [np.asarray(mlcore.degrade(image.convert("L"), scale=2, degradation="noise:10")) for _ in range(2)]
+    assert noisy[0].shape == (36, 48) and np.array_equal(*noisy)  # gray stays gray; the check is reproducible
+    assert np.array_equal(noisy[0], np.asarray(apply(np.asarray(image.convert("L")), 2, parse("noise:10"))))
+
+
+@pytest.mark.parametrize(("text", "name"), [("clean", "clean"), (" JPEG:075 ", "jpeg:75"), ("noise:10.0", "noise:10")])
+def test_parse_degradation_gives_the_canonical_name(text, name):
+    assert mlcore.parse_degradation(text) == name
+
+
+@pytest.mark.parametrize("text", ["blur:2", "jpeg:0", "jpeg:101", "noise:0", "noise:x", "", "clean:1"])
+def test_parse_degradation_refuses_with_a_typed_error(text):
+    with pytest.raises(mlcore.DegradationError) as caught:
+        mlcore.parse_degradation(text)
+    assert caught.value.text == text.strip().lower()
