@@ -50,6 +50,11 @@ function renderBatch(batch) {
   box.querySelector("[data-batch-download]").hidden = batch.done === 0;
 }
 
+function say(text) {
+  const message = document.querySelector("[data-batch-message]");
+  if (message) message.textContent = text;
+}
+
 function statusesUrl(els) {
   const box = document.querySelector("[data-batch-progress]");
   return new URL((box || els[0]).dataset.statusesUrl, window.location.href);
@@ -90,6 +95,7 @@ async function poll() {
   } catch {
     // A hiccup (network, restart): ask again later.
   }
+  if (changed) say(""); // the last action's message is out of date
   delay = changed ? FIRST_MS : Math.min(delay * GROWTH, MAX_MS);
   schedule();
 }
@@ -129,8 +135,7 @@ async function tileAction(event) {
   if (data && data.tile) tile.innerHTML = data.tile;
   else button.disabled = false;
   renderBatch(answer.batch);
-  const message = document.querySelector("[data-batch-message]");
-  if (message) message.textContent = answer.message || answer.error || "";
+  say(answer.message || "");
   restart();
 }
 
