@@ -1,16 +1,14 @@
 """The batch page in chromium: a tile's Cancel and Try again change that tile in place (no reload, the one
 status timer goes on), the overall bar follows, and "Download all" gives a ZIP of the finished results."""
 
-import uuid
 import zipfile
 
 import pytest
 from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
-from enhance import services
 from enhance.models import Enhancement
-from tests.e2e.helpers import log_in, photo_png, shot, watch_console
+from tests.e2e.helpers import DB_QUEUE, log_in, photo_png, queued_batch, shot, watch_console
 
 
 def status_fetches(page: Page) -> int:
@@ -22,15 +20,9 @@ def status_fetches(page: Page) -> int:
 
 @pytest.mark.django_db(transaction=True)
 def test_cancel_retry_and_download_all(page: Page, live_server, settings, make_user, make_upload):
-    # The database queue with no worker yet: jobs stay queued until the test runs one.
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
-    owner = make_user("ada")
-    batch = uuid.uuid4()
-    items = [
-        services.enhancement_create(owner=owner, upload=make_upload(f"{name}.png", data=photo_png()), batch=batch)
-        for name in ("beach", "forest", "city")
-    ]
-    services.enhancement_queue_batch(enhancements=items, scale=2, model="bicubic", quality_check=False)
+    settings.TASKS = DB_QUEUE  # no worker yet: jobs stay queued until the test runs one
+    uploads = [make_upload(f"{name}.png", data=photo_png()) for name in ("beach", "forest", "city")]
+    batch, items = queued_batch(make_user("ada"), uploads)
 
     errors = watch_console(page)
     log_in(page, live_server.url, "ada")
