@@ -76,15 +76,19 @@ class UploadImageView(GenericAPIView):
     @extend_schema(
         operation_id="upload_img",
         tags=["images"],
-        responses={201: s.EnhancementCreatedSerializer, **errors(400, 413, 429)},
+        responses={201: s.EnhancementCreatedSerializer, **errors(400, 404, 413, 429)},
     )
     def post(self, request):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         options = serializer.validated_data
+        batch = options.get("batch")
+        if batch is not None and not selectors.batch_exists_for_user(user=request.user, batch=batch):
+            raise exceptions.NotFound(messages.NO_SUCH_BATCH)  # someone else's too: nothing says it exists
         enhancement = services.enhancement_create(
             owner=request.user,
             upload=options["image"],
+            batch=batch,
             scale=options["scale"],
             model=options["model"],
             quality_check=options["quality_check"],

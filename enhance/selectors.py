@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 import mlcore
 from enhance import exports, messages, rendering
 from enhance.jobs import fair
-from enhance.models import Enhancement
+from enhance.models import Batch, Enhancement
 
 
 def enhancement_list_for_user(*, user) -> QuerySet[Enhancement]:
@@ -50,6 +50,10 @@ def batch_results_for_user(*, user, batch: uuid.UUID) -> list["ResultFile"] | No
     if not items:
         return None
     return [ResultFile(item, "png") for item in items if item.status == Enhancement.Status.DONE and item.result]
+
+
+def batch_exists_for_user(*, user, batch: uuid.UUID) -> bool:
+    return Batch.objects.filter(pk=batch, owner_id=user.pk).exists()
 
 
 def enhancement_queue_position(*, enhancement: Enhancement) -> int | None:

@@ -72,6 +72,12 @@ class JobOptionsSerializer(serializers.Serializer):
 
 
 class UploadSerializer(JobOptionsSerializer):
+    batch = serializers.UUIDField(
+        required=False,
+        error_messages={"invalid": messages.BATCH_ID},
+        help_text="Add it to this batch of yours (an earlier enhancement's `batch`, from `/api/enhancements/{id}/`), "
+        "to follow and download them together at `/api/batches/{batch}/`; left out: a batch of its own.",
+    )
     image = serializers.FileField(
         allow_empty_file=True,  # the service answers an empty file with its own words
         use_url=False,
