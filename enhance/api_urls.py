@@ -11,6 +11,7 @@ app_name = "api"
 router = DefaultRouter()
 router.include_format_suffixes = False  # `format` is /display's query parameter, nothing else
 router.register("enhancements", apis.EnhancementViewSet, basename="enhancement")
+router.register("batches", apis.BatchViewSet, basename="batch")
 router.register("models", apis.ZooViewSet, basename="models")
 
 urlpatterns = [

@@ -4,11 +4,13 @@ Errors are raised, never built here: ``enhance.api_errors`` turns each into ``{"
 """
 
 import base64
+import uuid
 
 from django.conf import settings
 from django.http import FileResponse
+from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.authtoken.views import ObtainAuthToken
@@ -20,7 +22,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from enhance import messages, selectors, services, throttles, tokens, validation
+from enhance import archives, messages, selectors, services, throttles, tokens, validation
 from enhance import serializers as s
 from enhance.models import Enhancement
 from enhance.throttles import (
@@ -74,15 +76,19 @@ class UploadImageView(GenericAPIView):
     @extend_schema(
         operation_id="upload_img",
         tags=["images"],
-        responses={201: s.EnhancementCreatedSerializer, **errors(400, 413, 429)},
+        responses={201: s.EnhancementCreatedSerializer, **errors(400, 404, 413, 429)},
     )
     def post(self, request):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         options = serializer.validated_data
+        batch = options.get("batch")
+        if batch is not None and not selectors.batch_exists_for_user(user=request.user, batch=batch):
+            raise exceptions.NotFound(messages.NO_SUCH_BATCH)  # someone else's too: nothing says it exists
         enhancement = services.enhancement_create(
             owner=request.user,
             upload=options["image"],
+            batch=batch,
             scale=options["scale"],
             model=options["model"],
             quality_check=options["quality_check"],
@@ -214,6 +220,58 @@ class EnhancementViewSet(
 
     def respond(self, enhancement: Enhancement, status: int = status.HTTP_200_OK) -> Response:
         return Response(s.EnhancementSerializer(enhancement, context=self.get_serializer_context()).data, status=status)
+
+
+@extend_schema(
+    tags=["batches"],
+    parameters=[OpenApiParameter("id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="The batch's id.")],
+)
+class BatchViewSet(viewsets.ViewSet):
+    """A batch of your enhancements (uploaded together): its numbers and states, and its results as a ZIP."""
+
+    lookup_value_regex = r"[0-9a-fA-F-]{32,36}"
+    content_negotiation_class = FileOrJsonNegotiation
+
+    def items(self, pk) -> tuple[uuid.UUID, list[Enhancement]]:
+        try:
+            batch = uuid.UUID(pk)
+        except ValueError:
+            raise exceptions.NotFound(messages.NO_SUCH_BATCH) from None
+        items = list(selectors.enhancement_batch_for_user(user=self.request.user, batch=batch))
+        if not items:
+            raise exceptions.NotFound(messages.NO_SUCH_BATCH)
+        return batch, items
+
+    @extend_schema(responses={200: s.BatchSerializer, **errors(404)})
+    def retrieve(self, request, pk=None):
+        batch, items = self.items(pk)
+        urls = {
+            "download": request.build_absolute_uri(reverse("api:batch-download", args=[batch])),
+            "page": request.build_absolute_uri(reverse("enhance:batch", args=[batch])),
+        }
+        body = {
+            "id": batch,
+            **selectors.batch_progress(items),
+            "items": [selectors.enhancement_status(item) for item in items],
+            "urls": urls,
+        }
+        return Response(s.BatchSerializer(body).data)
+
+    @extend_schema(
+        responses={
+            (200, "application/zip"): OpenApiResponse(
+                OpenApiTypes.BINARY, description="Every finished result (PNG), streamed as one ZIP."
+            ),
+            **errors(404, 409),
+        }
+    )
+    @action(detail=True, methods=["get"])
+    def download(self, request, pk=None):
+        batch, _ = self.items(pk)
+        results = selectors.batch_results_for_user(user=request.user, batch=batch)
+        if not results:
+            raise validation.EnhancementError(messages.NOTHING_FINISHED, status=409)
+        return archives.zip_response(results, archives.batch_filename(batch))
 
 
 class ZooViewSet(viewsets.ViewSet):

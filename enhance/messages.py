@@ -43,6 +43,11 @@ RETRY_NEEDS_ENDED = "Only a failed or cancelled enhancement can be tried again."
 CANCEL_DONE = "Cancelled."
 RETRY_DONE = "Queued again."
 DELETED = "Deleted {name}."
+# A batch's overall progress: "5 of 12 done, 1 failed, 2 cancelled".
+BATCH_DONE = "{done} of {total} done"
+BATCH_ENDED = {"failed": "{n} failed", "cancelled": "{n} cancelled"}
+BATCH_ID = "batch must be the id of one of your batches."
+NOTHING_FINISHED = "Nothing in this batch has finished yet: the ZIP holds finished results only."
 TOO_LARGE_EXPORT = (
     "The result is {width}×{height} pixels; a {label} image can be at most {max_side} pixels on a side. "
     "Please download it as PNG."

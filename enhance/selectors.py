@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 import mlcore
 from enhance import exports, messages, rendering
 from enhance.jobs import fair
-from enhance.models import Enhancement
+from enhance.models import Batch, Enhancement
 
 
 def enhancement_list_for_user(*, user) -> QuerySet[Enhancement]:
@@ -30,6 +30,32 @@ def enhancement_batch_for_user(*, user, batch: uuid.UUID) -> QuerySet[Enhancemen
     return enhancement_list_for_user(user=user).filter(batch=batch).order_by("id")
 
 
+def batch_progress(items: list[Enhancement]) -> dict:
+    """A batch's numbers: how many in each state, the overall percent (a finished job counts whole, a running
+    one by its progress) and the sentence a page shows ("5 of 12 done, 1 failed")."""
+    counts = {state: 0 for state in Enhancement.Status.values}
+    for item in items:
+        counts[item.status] += 1
+    total = len(items)
+    worked = sum(100 if item.status in Enhancement.FINISHED else item.progress for item in items)
+    parts = [messages.BATCH_DONE.format(done=counts["done"], total=total)]
+    parts += [messages.BATCH_ENDED[state].format(n=counts[state]) for state in ("failed", "cancelled") if counts[state]]
+    return {"total": total, **counts, "percent": worked // total if total else 0, "text": ", ".join(parts)}
+
+
+def batch_results_for_user(*, user, batch: uuid.UUID) -> list["ResultFile"] | None:
+    """Every finished result of one of the user's batches, as PNG, in upload order; None when the user has no
+    such batch (someone else's included)."""
+    items = list(enhancement_batch_for_user(user=user, batch=batch))
+    if not items:
+        return None
+    return [ResultFile(item, "png") for item in items if item.status == Enhancement.Status.DONE and item.result]
+
+
+def batch_exists_for_user(*, user, batch: uuid.UUID) -> bool:
+    return Batch.objects.filter(pk=batch, owner_id=user.pk).exists()
+
+
 def enhancement_queue_position(*, enhancement: Enhancement) -> int | None:
     """1 for the next job a worker takes (by the fair rule: round-robin by user); None unless queued."""
     if enhancement.status != Enhancement.Status.QUEUED:
@@ -45,16 +71,17 @@ def enhancement_statuses_for_user(*, user, ids: list[int]) -> list[dict]:
     """The state of several of the user's enhancements at once (unknown or others' ids are left out),
     in ``ids`` order: what a page with many jobs polls with one request."""
     rows = {e.pk: e for e in enhancement_list_for_user(user=user).filter(pk__in=ids[:MAX_STATUS_IDS])}
-    return [
-        {
-            "id": pk,
-            "status": rows[pk].status,
-            "progress": rows[pk].progress,
-            "queue_position": enhancement_queue_position(enhancement=rows[pk]),
-        }
-        for pk in dict.fromkeys(ids)
-        if pk in rows
-    ]
+    return [enhancement_status(rows[pk]) for pk in dict.fromkeys(ids) if pk in rows]
+
+
+def enhancement_status(enhancement: Enhancement) -> dict:
+    """One job's live state, as every status answer gives it."""
+    return {
+        "id": enhancement.pk,
+        "status": enhancement.status,
+        "progress": enhancement.progress,
+        "queue_position": enhancement_queue_position(enhancement=enhancement),
+    }
 
 
 def enhancement_models(*, scale: int | None = None) -> list[dict]:

@@ -72,6 +72,12 @@ class JobOptionsSerializer(serializers.Serializer):
 
 
 class UploadSerializer(JobOptionsSerializer):
+    batch = serializers.UUIDField(
+        required=False,
+        error_messages={"invalid": messages.BATCH_ID},
+        help_text="Add it to this batch of yours (an earlier enhancement's `batch`, from `/api/enhancements/{id}/`), "
+        "to follow and download them together at `/api/batches/{batch}/`; left out: a batch of its own.",
+    )
     image = serializers.FileField(
         allow_empty_file=True,  # the service answers an empty file with its own words
         use_url=False,
@@ -135,7 +141,31 @@ class EnhancementStatusListSerializer(serializers.Serializer):
     items = EnhancementStatusSerializer(many=True)
 
 
+class BatchProgressSerializer(serializers.Serializer):
+    total = serializers.IntegerField(help_text="Jobs in the batch.")
+    new = serializers.IntegerField(help_text="Drafts not queued yet.")
+    queued = serializers.IntegerField()
+    running = serializers.IntegerField()
+    done = serializers.IntegerField()
+    failed = serializers.IntegerField()
+    cancelled = serializers.IntegerField()
+    percent = serializers.IntegerField(help_text="0–100: a finished job counts whole, a running one by its progress.")
+    text = serializers.CharField(help_text='What the batch page shows: "5 of 12 done, 1 failed".')
+
+
+class BatchUrlsSerializer(serializers.Serializer):
+    download = serializers.URLField(help_text="GET it for every finished result in one ZIP.")
+    page = serializers.URLField(help_text="The batch page on the site.")
+
+
+class BatchSerializer(BatchProgressSerializer):
+    id = serializers.UUIDField()
+    items = EnhancementStatusSerializer(many=True, help_text="Each job's state, in upload order.")
+    urls = BatchUrlsSerializer()
+
+
 class EnhancementSerializer(UrlsMixin, QueuePositionMixin, serializers.ModelSerializer):
+    batch = serializers.UUIDField(source="batch_id", read_only=True, help_text="GET /api/batches/{batch}/.")
     model = serializers.CharField(source="model_requested", read_only=True)
     message = serializers.SerializerMethodField(help_text="What to tell a person when it failed or was cancelled.")
     processing_seconds = serializers.FloatField(read_only=True, allow_null=True)
@@ -150,6 +180,7 @@ class EnhancementSerializer(UrlsMixin, QueuePositionMixin, serializers.ModelSeri
         model = Enhancement
         fields = (
             "id",
+            "batch",
             "status",
             "progress",
             "queue_position",

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.text import Truncator
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from enhance import messages, selectors, services, throttles, validation
+from enhance import archives, messages, selectors, services, throttles, validation
 from enhance.models import Enhancement
 from enhance.serializers import EnhancementProgressSerializer
 from enhance.views.common import client_rules, job_form_context, job_options, own_enhancement
@@ -109,20 +109,62 @@ def statuses(request):
         ids = services.parse_status_ids(request.GET.get("ids"))
     except validation.EnhancementError as exc:
         return JsonResponse({"error": str(exc)}, status=exc.status)
+    return JsonResponse(_status_answer(request, ids))
+
+
+@login_required
+@require_GET
+def batch_status(request, batch):
+    """What ``statuses`` answers, for the batch page: its tiles carry cancel and retry, and the answer adds
+    the batch's numbers (the overall bar)."""
+    items = _own_batch(request, batch)
+    try:
+        ids = services.parse_status_ids(request.GET.get("ids"))
+    except validation.EnhancementError as exc:
+        return JsonResponse({"error": str(exc)}, status=exc.status)
+    return JsonResponse(_status_answer(request, ids, batch_items=items))
+
+
+def _status_answer(request, ids: list[int], *, batch_items: list[Enhancement] | None = None, tiles=()) -> dict:
+    """The jobs' states; a finished job's (and those in ``tiles``) with its tile's HTML; with ``batch_items``
+    (all of a batch's jobs), the tiles of the batch page and the batch's numbers."""
     items = services.enhancement_statuses(user=request.user, ids=ids)
-    by_id = {item["id"]: item for item in items if item["status"] not in Enhancement.ACTIVE}
-    for enhancement in selectors.enhancement_list_for_user(user=request.user).filter(pk__in=by_id):
-        by_id[enhancement.pk]["tile"] = render_to_string("enhance/_tile.html", {"enhancement": enhancement})
-    return JsonResponse({"items": items})
+    swap = {item["id"]: item for item in items if item["status"] not in Enhancement.ACTIVE or item["id"] in tiles}
+    context = {"batch_actions": batch_items is not None}
+    for enhancement in selectors.enhancement_list_for_user(user=request.user).filter(pk__in=swap):
+        html = render_to_string("enhance/_tile.html", {"enhancement": enhancement, **context}, request=request)
+        swap[enhancement.pk]["tile"] = html
+    answer = {"items": items}
+    if batch_items is not None:
+        answer["batch"] = selectors.batch_progress(batch_items)
+    return answer
+
+
+def _own_batch(request, batch) -> list[Enhancement]:
+    items = list(selectors.enhancement_batch_for_user(user=request.user, batch=batch))
+    if not items:
+        raise Http404(messages.NO_SUCH_BATCH)
+    return items
+
+
+@login_required
+@require_GET
+def batch_download(request, batch):
+    """Every finished result of the batch in one ZIP, streamed from storage."""
+    results = selectors.batch_results_for_user(user=request.user, batch=batch)
+    if results is None:
+        raise Http404(messages.NO_SUCH_BATCH)
+    if not results:
+        flash.error(request, messages.NOTHING_FINISHED)
+        return redirect("enhance:batch", batch=batch)
+    return archives.zip_response(results, archives.batch_filename(batch))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def batch(request, batch):
     """Several files uploaded together: one settings form for all the ``new`` ones, then their states."""
-    items = list(selectors.enhancement_batch_for_user(user=request.user, batch=batch))
-    if not items:
-        raise Http404(messages.NO_SUCH_BATCH)
+    items = _own_batch(request, batch)
     drafts = [item for item in items if item.status == Enhancement.Status.NEW]
     error = None
     if request.method == "POST" and drafts:
@@ -139,25 +181,38 @@ def batch(request, batch):
         "error": error,
         "batch": batch,
         "smallest": smallest,
+        "progress": selectors.batch_progress(items),
         **job_form_context(largest.original_width, largest.original_height),
     }
     return render(request, "enhance/batch.html", context, status=error.status if error else 200)
 
 
 def _action(service, success: str):
-    """A POST-only page action on one of the user's enhancements, back to its page."""
+    """A POST-only page action on one of the user's enhancements, back to its page. From a batch page's tile
+    (``back=batch``): back to the batch page, or, asked for JSON (the page's script), the tile's new HTML and
+    the batch's numbers as the status poll gives them, with the message."""
 
     @login_required
     @require_POST
     def view(request, pk):
         enhancement = own_enhancement(request, pk)
+        error = None
         try:
-            result = service(enhancement=enhancement)
-            flash.success(request, success)
-            return redirect("enhance:detail", pk=result.pk)
+            enhancement = service(enhancement=enhancement)
         except validation.EnhancementError as exc:
-            flash.error(request, str(exc))
-            return redirect("enhance:detail", pk=pk)
+            error = exc
+        from_batch = request.POST.get("back") == "batch"
+        if from_batch and request.get_preferred_type(["text/html", "application/json"]) == "application/json":
+            batch_items = _own_batch(request, enhancement.batch_id)
+            answer = _status_answer(request, [enhancement.pk], batch_items=batch_items, tiles={enhancement.pk})
+            return JsonResponse({**answer, "message": str(error or success)}, status=error.status if error else 200)
+        if error:
+            flash.error(request, str(error))
+        else:
+            flash.success(request, success)
+        if from_batch:
+            return redirect("enhance:batch", batch=enhancement.batch_id)
+        return redirect("enhance:detail", pk=enhancement.pk)
 
     return view
 

@@ -1,7 +1,9 @@
 // Live job state without reloading. One timer for the whole page asks for every pending job's state in
 // one request, backs off while nothing changes, and stops when nothing is pending. Only what changed is
 // touched: a finished job's tile is replaced by its new HTML from the same answer; on a result page (no
-// tile) the content is fetched once, when its job finishes.
+// tile) the content is fetched once, when its job finishes. On a batch page the answer also carries the
+// batch's numbers (the overall bar), and a tile's Cancel or Try again is sent from here: its answer has the
+// same shape, goes through the same code, and (re)starts the same timer.
 const ACTIVE = new Set(["queued", "running"]);
 const LABELS = { new: "New", queued: "Queued", running: "Running", done: "Done", failed: "Failed", cancelled: "Cancelled" };
 const FIRST_MS = 1200;
@@ -40,6 +42,24 @@ async function swapMain() {
   document.dispatchEvent(new CustomEvent("srsite:swap"));
 }
 
+function renderBatch(batch) {
+  const box = document.querySelector("[data-batch-progress]");
+  if (!box || !batch) return;
+  box.querySelector("[data-batch-text]").textContent = batch.text;
+  box.querySelector("[data-batch-bar]").value = batch.percent;
+  box.querySelector("[data-batch-download]").hidden = batch.done === 0;
+}
+
+function say(text) {
+  const message = document.querySelector("[data-batch-message]");
+  if (message) message.textContent = text;
+}
+
+function statusesUrl(els) {
+  const box = document.querySelector("[data-batch-progress]");
+  return new URL((box || els[0]).dataset.statusesUrl, window.location.href);
+}
+
 async function finish(el, data) {
   const tile = el.closest(".tile");
   if (tile && data.tile) {
@@ -55,15 +75,17 @@ async function poll() {
   const els = pending();
   if (!els.length) return;
   const byId = new Map(els.map((el) => [el.dataset.statusId, el]));
-  const url = new URL(els[0].dataset.statusesUrl, window.location.href);
+  const url = statusesUrl(els);
   url.searchParams.set("ids", [...byId.keys()].join(","));
   let changed = false;
   try {
     const response = await fetch(url, { headers: { Accept: "application/json" } });
     if (!response.ok) throw new Error(response.statusText);
-    for (const data of (await response.json()).items) {
+    const answer = await response.json();
+    renderBatch(answer.batch);
+    for (const data of answer.items) {
       const el = byId.get(String(data.id));
-      if (!el) continue;
+      if (!el || !el.isConnected) continue; // its tile was swapped meanwhile (a cancel or retry)
       const text = el.querySelector("[data-status-text]").textContent;
       if (data.status === el.dataset.state && describe(data) === text) continue;
       changed = true;
@@ -73,6 +95,7 @@ async function poll() {
   } catch {
     // A hiccup (network, restart): ask again later.
   }
+  if (changed) say(""); // the last action's message is out of date
   delay = changed ? FIRST_MS : Math.min(delay * GROWTH, MAX_MS);
   schedule();
 }
@@ -81,5 +104,41 @@ function schedule() {
   if (timer === null && pending().length) timer = setTimeout(poll, delay);
 }
 
+function restart() {
+  // Something changed here: the next poll comes soon, from the one timer.
+  clearTimeout(timer);
+  timer = null;
+  delay = FIRST_MS;
+  schedule();
+}
+
+async function tileAction(event) {
+  const form = event.target.closest("form[data-tile-action]");
+  const tile = form && form.closest(".tile");
+  if (!tile) return;
+  event.preventDefault();
+  const button = form.querySelector("button");
+  button.disabled = true;
+  let answer;
+  try {
+    const response = await fetch(form.action, {
+      method: "POST",
+      body: new FormData(form),
+      headers: { Accept: "application/json" },
+    });
+    answer = await response.json();
+  } catch {
+    form.submit(); // no answer to show: the plain form does it, and the page reloads
+    return;
+  }
+  const data = (answer.items || [])[0];
+  if (data && data.tile) tile.innerHTML = data.tile;
+  else button.disabled = false;
+  renderBatch(answer.batch);
+  say(answer.message || "");
+  restart();
+}
+
+document.addEventListener("submit", tileAction);
 document.addEventListener("srsite:swap", schedule);
 schedule();

@@ -16,6 +16,8 @@ OPERATIONS = {
     "/api/enhancements/{id}/retry/": {"post"},
     "/api/enhancements/{id}/rerun/": {"post"},
     "/api/enhancements/{id}/queue/": {"post"},
+    "/api/batches/{id}/": {"get"},
+    "/api/batches/{id}/download/": {"get"},
     "/api/models/": {"get"},
     "/api/auth/token/": {"post"},
     "/api/schema/": {"get"},

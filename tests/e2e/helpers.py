@@ -3,10 +3,16 @@
 import io
 import os
 import tempfile
+import uuid
 from pathlib import Path
 
 from PIL import Image, ImageDraw
 from playwright.sync_api import Page, expect
+
+from enhance import services
+
+# The database queue: with no worker running, queued jobs wait until a test runs `db_worker`.
+DB_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 
 def photo_png(size=(200, 150)) -> bytes:
@@ -52,3 +58,11 @@ def watch_console(page: Page) -> list[str]:
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
     page.on("pageerror", lambda error: errors.append(str(error)))
     return errors
+
+
+def queued_batch(owner, uploads) -> tuple[uuid.UUID, list]:
+    """``uploads`` as one batch of ``owner``'s, queued for ×2 bicubic (the upload page's batch, then its form)."""
+    batch = uuid.uuid4()
+    items = [services.enhancement_create(owner=owner, upload=upload, batch=batch) for upload in uploads]
+    services.enhancement_queue_batch(enhancements=items, scale=2, model="bicubic", quality_check=False)
+    return batch, items

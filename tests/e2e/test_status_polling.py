@@ -6,7 +6,6 @@ POLL_WINDOW_SECONDS (default 12) sets how long the pending phase is watched; the
 
 import os
 import time
-import uuid
 
 import pytest
 from django.core.management import call_command
@@ -14,9 +13,8 @@ from django.db import OperationalError
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from enhance import services
 from enhance.models import Enhancement
-from tests.e2e.helpers import log_in, photo_png, shot, watch_console
+from tests.e2e.helpers import DB_QUEUE, log_in, photo_png, queued_batch, shot, watch_console
 
 WINDOW = float(os.environ.get("POLL_WINDOW_SECONDS", "12"))
 JOBS = 8
@@ -45,17 +43,9 @@ def fetches(page: Page) -> list[dict]:
 
 @pytest.mark.django_db(transaction=True)
 def test_batch_page_polls_once_for_all_jobs_and_stops(page: Page, live_server, settings, make_user, make_upload):
-    # The database queue with no worker yet: jobs stay queued until the test runs one.
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
-    owner = make_user("ada")
-    batch = uuid.uuid4()
-    items = [
-        services.enhancement_create(
-            owner=owner, upload=make_upload(f"photo {n}.png", data=photo_png((60 + n, 40))), batch=batch
-        )
-        for n in range(JOBS)
-    ]
-    services.enhancement_queue_batch(enhancements=items, scale=2, model="bicubic", quality_check=False)
+    settings.TASKS = DB_QUEUE  # no worker yet: jobs stay queued until the test runs one
+    uploads = [make_upload(f"photo {n}.png", data=photo_png((60 + n, 40))) for n in range(JOBS)]
+    batch, items = queued_batch(make_user("ada"), uploads)
     running = [item.pk for item in items[: JOBS // 2]]  # as if a worker had them: progress moves
     Enhancement.objects.filter(pk__in=running).update(
         status=Enhancement.Status.RUNNING,
