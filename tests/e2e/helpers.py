@@ -33,9 +33,11 @@ def photo_png(size=(200, 150)) -> bytes:
 SHOTS = Path(os.environ.get("SCREENSHOTS_DIR") or tempfile.mkdtemp(prefix="srsite-screenshots-"))
 
 
-def shot(page: Page, name: str) -> None:
+def shot(page: Page, name: str, full_page: bool = True) -> None:
+    """The page, whole; ``full_page=False``: the viewport only (a whole-page capture resizes the viewport,
+    which drops chromium's touch emulation for that moment)."""
     SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=full_page)
 
 
 def log_in(page: Page, base_url: str, username: str, password: str = "correct horse battery") -> None:
@@ -43,7 +45,7 @@ def log_in(page: Page, base_url: str, username: str, password: str = "correct ho
     page.fill("#id_username", username)
     page.fill("#id_password", password)
     page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("link", name="Gallery")).to_be_visible()
+    expect(page.locator("#site-nav")).to_be_attached()  # signed in (on a phone the nav is folded away)
 
 
 def watch_console(page: Page) -> list[str]:
