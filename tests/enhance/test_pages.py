@@ -333,3 +333,12 @@ def test_the_api_pages_lead_back_to_the_site(signed_in):
     for url in ("/api/", "/api/docs/"):
         html = signed_in.get(url, HTTP_ACCEPT="text/html").content.decode()
         assert '<html lang="en' in html and "Back to srsite" in html and "<style" not in html, url
+
+
+def test_a_refused_scale_says_why_in_visible_text(signed_in, make_enhancement, settings):
+    settings.SRSITE_MAX_OUTPUT_MP = 1  # 300×300: ×3 makes 0.81 MP, ×4 makes 1.44 MP
+    enhancement = make_enhancement(size=(300, 300))
+    page = signed_in.get(reverse("enhance:detail", args=[enhancement.pk])).content.decode()
+    why = messages.TOO_LARGE_OUTPUT.format(width=1200, height=1200, max_mp=1)
+    assert f'<p class="help">×4 is off: {why}</p>' in page
+    assert "×3 is off" not in page and "title=" not in page  # no longer only a hover tooltip
