@@ -42,6 +42,10 @@ def test_no_serious_or_critical_axe_violations(page: Page, live_server, make_use
         check(state, path)
     check("404", "/enhancements/999999/")
     check("API root", "/api/")
+    page.emulate_media(color_scheme="dark")  # the site follows the system's dark mode: its colours too
+    for state, path in states.items():
+        check(f"{state}, dark", path)
+    page.emulate_media(color_scheme="light")
     page.goto(live_server.url + "/account/")
     page.get_by_role("button", name="Create token").click()
     expect(page.get_by_label("Your new token")).to_be_visible()
