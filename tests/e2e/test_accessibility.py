@@ -30,6 +30,9 @@ def test_no_serious_or_critical_axe_violations(page: Page, live_server, make_use
     page.goto(live_server.url + "/api/docs/")
     expect(page.locator(".opblock-summary-path").first).to_be_visible(timeout=20_000)
     check("API docs")
+    page.locator(".opblock-summary-path").filter(has_text="/upload_img").first.click()
+    page.get_by_role("button", name="Try it out").first.click()
+    check("API docs (an operation open, to try out)")
 
     make_user("bob")
     log_in(page, live_server.url, "bob")
