@@ -39,10 +39,25 @@ def first_message(detail) -> str:
 
 
 def page_not_found(request, exception):
-    """Django's 404 (no route matched): JSON under the API's paths, the site's page elsewhere."""
+    """Django's 404 (no route matched, or a view's Http404): JSON under the API's paths, the site's error page
+    elsewhere, with the view's own words when it gave some ("No such enhancement.")."""
     if request.path.startswith(API_PATHS):
         return JsonResponse({"error": messages.NOT_FOUND}, status=404)
-    return defaults.page_not_found(request, exception)
+    reason = exception.args[0] if exception is not None and exception.args else None
+    if not (isinstance(reason, str) and reason):  # Django's own 404s carry a dict or nothing
+        reason = messages.PAGE_NOT_FOUND
+    return error_response(request, 404, "Page not found", reason)
+
+
+def permission_denied(request, exception):
+    """Django's 403: ``{"error"}`` under the API's paths, the site's error page elsewhere."""
+    return error_response(request, 403, "Not allowed", messages.FORBIDDEN)
+
+
+def csrf_failure(request, reason=""):
+    """A form posted without its valid CSRF token (a page left open past a sign-out, say): nothing was done;
+    the site's error page says how to go on, where Django's own page would speak of cookies and referers."""
+    return error_response(request, 403, "Form expired", messages.FORM_EXPIRED)
 
 
 def server_error(request):

@@ -70,6 +70,9 @@ SIGN_IN_LOCKED = "Too many sign-in attempts. Please wait {minutes} minutes and t
 
 # Lookups, the API's own parameters, sign-in, outages.
 NOT_FOUND = "Not found."
+PAGE_NOT_FOUND = "There is nothing at this address, or it is not yours to see."
+FORBIDDEN = "You are not allowed to do this."
+FORM_EXPIRED = "This form had expired, so nothing was done. Please go back, reload the page and try again."
 NO_SUCH_ENHANCEMENT = "No such enhancement."
 NO_SUCH_BATCH = "No such batch."
 NOT_MADE_YET = "Not made yet."

@@ -88,6 +88,9 @@ SRSITE_CONTENT_SECURITY_POLICY = (
     "img-src 'self' data: blob:; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 )
 
+# A form posted without a valid CSRF token gets the site's error page (Django's own has an inline <style>).
+CSRF_FAILURE_VIEW = "enhance.api_errors.csrf_failure"
+
 ROOT_URLCONF = "srsite.urls"
 WSGI_APPLICATION = "srsite.wsgi.application"
 
@@ -196,6 +199,10 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "enhance.api_renderers.SiteBrowsableAPIRenderer",  # /api/ in a browser: DRF's page, with a way back
+    ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "enhance.api_errors.exception_handler",
     # `?format=base64` is /display's own parameter (docs/spec.md §3), not DRF's renderer override.
@@ -219,6 +226,8 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # Operation paths as text, not links inside the operation's toggle button (axe: nested-interactive).
+    "SWAGGER_UI_SETTINGS": {"deepLinking": False},
     "REDOC_DIST": "SIDECAR",
     # The contract is no secret: schema and docs are readable before signing in.
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],

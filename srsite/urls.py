@@ -15,5 +15,6 @@ urlpatterns = [
 ]
 
 handler400 = "enhance.api_errors.bad_request"
+handler403 = "enhance.api_errors.permission_denied"
 handler404 = "enhance.api_errors.page_not_found"
 handler500 = "enhance.api_errors.server_error"

@@ -1,5 +1,8 @@
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.http import Http404
+from django.utils.http import url_has_allowed_host_and_scheme
 
 import mlcore
 from enhance import messages, selectors, validation
@@ -14,6 +17,26 @@ def own_enhancement(request, pk) -> Enhancement:
         return selectors.enhancement_get_for_user(user=request.user, enhancement_id=pk)
     except Enhancement.DoesNotExist:
         raise Http404(messages.NO_SUCH_ENHANCEMENT) from None
+
+
+def came_from(request, default: str) -> str:
+    """The page of this site the person came from (its path and query, from the Referer header), for a "go
+    back" link; ``default`` when there is none, it is this page itself, or it or the path in it could lead
+    to another site (no open redirect: "//evil.example/" is a path to a browser, not to this site)."""
+
+    def safe(url: str) -> bool:
+        return url_has_allowed_host_and_scheme(
+            url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
+
+    referer = request.headers.get("Referer", "")
+    if not referer or not safe(referer):  # also refuses what urlsplit cannot read ("http://[")
+        return default
+    parts = urlsplit(referer)
+    back = parts.path + (f"?{parts.query}" if parts.query else "")
+    if not back.startswith("/") or not safe(back) or parts.path == request.path:
+        return default
+    return back
 
 
 def job_options(request) -> dict:

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from enhance import archives, messages, selectors, services, throttles, validation
 from enhance.models import Enhancement
 from enhance.serializers import EnhancementProgressSerializer
-from enhance.views.common import client_rules, job_form_context, job_options, own_enhancement
+from enhance.views.common import came_from, client_rules, job_form_context, job_options, own_enhancement
 
 GALLERY_PAGE_SIZE = 24
 
@@ -246,7 +246,8 @@ def delete(request, pk):
             return redirect("enhance:upload")
         flash.success(request, messages.DELETED.format(name=enhancement.original_name))
         return redirect("enhance:gallery")
-    return render(request, "enhance/delete.html", {"enhancement": enhancement})
+    back = came_from(request, default=reverse("enhance:detail", args=[pk]))  # "Keep it": gallery, batch or result
+    return render(request, "enhance/delete.html", {"enhancement": enhancement, "back": back})
 
 
 @login_required

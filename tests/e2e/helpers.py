@@ -39,9 +39,11 @@ def photo_png(size=(200, 150)) -> bytes:
 SHOTS = Path(os.environ.get("SCREENSHOTS_DIR") or tempfile.mkdtemp(prefix="srsite-screenshots-"))
 
 
-def shot(page: Page, name: str) -> None:
+def shot(page: Page, name: str, full_page: bool = True) -> None:
+    """The page, whole; ``full_page=False``: the viewport only (a whole-page capture resizes the viewport,
+    which drops chromium's touch emulation for that moment)."""
     SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=full_page)
 
 
 def log_in(page: Page, base_url: str, username: str, password: str = "correct horse battery") -> None:
@@ -49,7 +51,7 @@ def log_in(page: Page, base_url: str, username: str, password: str = "correct ho
     page.fill("#id_username", username)
     page.fill("#id_password", password)
     page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("link", name="Gallery")).to_be_visible()
+    expect(page.locator("#site-nav")).to_be_attached()  # signed in (on a phone the nav is folded away)
 
 
 def watch_console(page: Page) -> list[str]:
@@ -66,3 +68,68 @@ def queued_batch(owner, uploads) -> tuple[uuid.UUID, list]:
     items = [services.enhancement_create(owner=owner, upload=upload, batch=batch) for upload in uploads]
     services.enhancement_queue_batch(enhancements=items, scale=2, model="bicubic", quality_check=False)
     return batch, items
+
+
+AXE = Path(__file__).parent / "axe" / "axe.min.js"  # axe-core, vendored (tests/e2e/axe/README.md)
+SERIOUS = ("serious", "critical")
+
+
+def load_axe(page: Page) -> None:
+    """Every document the page opens from now on carries axe-core; an init script runs outside the site's
+    Content-Security-Policy, so the page's own rules stay as strict as they are."""
+    page.context.add_init_script(path=str(AXE))
+
+
+def axe_violations(page: Page, impacts=SERIOUS) -> list[str]:
+    """axe-core's violations of ``impacts`` on the page as it is now, one line each with up to three of the
+    elements it names; the page must have been opened after ``load_axe``."""
+    found = page.evaluate(
+        """async () => (await axe.run(document, { resultTypes: ["violations"] })).violations.map((v) => ({
+            id: v.id, impact: v.impact, help: v.help,
+            nodes: v.nodes.slice(0, 3).map((n) => n.target.join(" ") + " — " + n.failureSummary.split("\\n")[1]),
+        }))"""
+    )
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} — {'; '.join(v['nodes'])}" for v in found if v["impact"] in impacts
+    ]
+
+
+def own_page_states(owner) -> dict[str, str]:
+    """The paths of ``owner``'s page states, made through the real services (the test's task backend runs a
+    queued job at once, with the real engine): a draft (preview), a done job with a portrait and one with a
+    landscape picture, a running and a failed job, and a batch of two drafts."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    from enhance import services
+    from enhance.models import Enhancement
+
+    def create(name, size=(200, 150), **options):
+        upload = SimpleUploadedFile(name, photo_png(size), content_type="image/png")
+        return services.enhancement_create(owner=owner, upload=upload, **options)
+
+    done = create("garden.png", queue=True)
+    create("tall tower.png", size=(90, 160), queue=True)  # a portrait thumbnail among landscape ones
+    running, failed = create("running.png"), create("failed.png")
+    Enhancement.objects.filter(pk=running.pk).update(
+        status=Enhancement.Status.RUNNING,
+        progress=40,
+        started_at=timezone.now(),
+        lease_expires_at=timezone.now() + timezone.timedelta(hours=1),
+    )
+    Enhancement.objects.filter(pk=failed.pk).update(status=Enhancement.Status.FAILED, error="test: a failed job")
+    draft = create("draft.png")
+    batch = create("batch one.png").batch_id
+    create("batch two.png", size=(120, 160), batch=batch)
+    detail = "/enhancements/{}/"
+    return {
+        "upload": "/",
+        "preview": detail.format(draft.pk),
+        "result (done)": detail.format(done.pk),
+        "result (running)": detail.format(running.pk),
+        "result (failed)": detail.format(failed.pk),
+        "batch": f"/batch/{batch}/",
+        "gallery": "/gallery/",
+        "account": "/account/",
+        "delete": f"/enhancements/{done.pk}/delete/",
+    }

@@ -44,6 +44,8 @@ def test_api_docs_page_has_no_inline_script(client):
     assert response.status_code == 200
     html = response.content.decode()
     assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>\s*\S", html)
+    directives = dict(d.strip().split(" ", 1) for d in response["Content-Security-Policy"].split(";") if d.strip())
+    assert "unsafe-inline" not in directives["style-src"] and "<style" not in html  # styles: css/api.css
     start_up = re.search(r'<script src="([^"]*script=[^"]*)"', html).group(1).replace("&amp;", "&")
     assert client.get(start_up)["Content-Type"].startswith("application/javascript")
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 from PIL import Image
 
 import mlcore
-from enhance import services
+from enhance import messages, services
 from enhance.models import Batch, Enhancement, Upload
 
 pytestmark = pytest.mark.django_db
@@ -286,3 +286,59 @@ def test_upload_of_more_files_than_allowed_says_so_and_stores_nothing(
     assert response.status_code == 400
     assert "Too many files at once. Please send at most 3 per upload." in response.content.decode()
     assert not Enhancement.objects.exists() and media_files() == []
+
+
+@pytest.mark.parametrize(
+    "referer, back",
+    [
+        ("http://testserver/gallery/?page=2", "/gallery/?page=2"),
+        (
+            "http://testserver/batch/4b4d1f9e-62c5-4a4e-9d2a-1c4b3d2e1f00/",
+            "/batch/4b4d1f9e-62c5-4a4e-9d2a-1c4b3d2e1f00/",
+        ),
+        ("http://testserver/enhancements/{pk}/", "/enhancements/{pk}/"),
+        (None, "/enhancements/{pk}/"),  # no Referer: the result page
+        ("http://testserver/enhancements/{pk}/delete/", "/enhancements/{pk}/"),  # itself, reloaded
+        ("https://evil.example/gallery/", "/enhancements/{pk}/"),
+        ("http://testserver//evil.example/gallery/", "/enhancements/{pk}/"),
+        ("http://testserver/\\evil.example/", "/enhancements/{pk}/"),
+        ("javascript:alert(1)", "/enhancements/{pk}/"),
+        ("http://[", "/enhancements/{pk}/"),
+    ],
+)
+def test_keep_it_goes_back_where_the_person_came_from_on_this_site_only(signed_in, done, referer, back):
+    headers = {} if referer is None else {"HTTP_REFERER": referer.format(pk=done.pk)}
+    page = signed_in.get(reverse("enhance:delete", args=[done.pk]), **headers).content.decode()
+    assert f'<a class="btn" href="{back.format(pk=done.pk)}">Keep it</a>' in page
+
+
+def test_error_pages_are_the_sites_own_with_a_way_on(user, signed_in, make_upload, done, make_user):
+    page = signed_in.get("/no-such-page/")
+    assert page.status_code == 404 and messages.PAGE_NOT_FOUND in page.content.decode()
+    other = Client()
+    other.force_login(make_user("mallory"))
+    page = other.get(reverse("enhance:detail", args=[done.pk]))
+    assert page.status_code == 404 and messages.NO_SUCH_ENHANCEMENT in page.content.decode()
+    stale = Client(enforce_csrf_checks=True)
+    stale.force_login(user)
+    page = stale.post(reverse("enhance:delete", args=[done.pk]))
+    assert page.status_code == 403 and messages.FORM_EXPIRED in page.content.decode()
+    for response in (signed_in.get("/no-such-page/"), page):
+        html = response.content.decode()
+        assert '<html lang="en">' in html and "Go to the start page" in html and "<style" not in html
+    assert Enhancement.objects.filter(pk=done.pk).exists()
+
+
+def test_the_api_pages_lead_back_to_the_site(signed_in):
+    for url in ("/api/", "/api/docs/"):
+        html = signed_in.get(url, HTTP_ACCEPT="text/html").content.decode()
+        assert '<html lang="en' in html and "Back to srsite" in html and "<style" not in html, url
+
+
+def test_a_refused_scale_says_why_in_visible_text(signed_in, make_enhancement, settings):
+    settings.SRSITE_MAX_OUTPUT_MP = 1  # 300×300: ×3 makes 0.81 MP, ×4 makes 1.44 MP
+    enhancement = make_enhancement(size=(300, 300))
+    page = signed_in.get(reverse("enhance:detail", args=[enhancement.pk])).content.decode()
+    why = messages.TOO_LARGE_OUTPUT.format(width=1200, height=1200, max_mp=1)
+    assert f'<p class="help">×4 is off: {why}</p>' in page
+    assert "×3 is off" not in page and "title=" not in page  # no longer only a hover tooltip
