@@ -103,9 +103,11 @@ class ResultFile:
 
     @property
     def filename(self) -> str:
-        """``<original-stem>_x<scale>_<model>.<ext>`` (docs/spec.md §2.3)."""
+        """``<original-stem>_x<scale>_<model>.<ext>``, or ``<original-stem>_<W>x<H>_<model>.<ext>`` for a target
+        size (docs/spec.md §2.3)."""
         e = self.enhancement
-        return f"{e.original_stem}_x{e.scale}_{e.model_resolved}.{exports.EXTENSIONS[self.export]}"
+        size = f"x{e.scale}" if e.planned_size is None else "{}x{}".format(*e.output_size)
+        return f"{e.original_stem}_{size}_{e.model_resolved}.{exports.EXTENSIONS[self.export]}"
 
     @property
     def content_type(self) -> str:
@@ -115,9 +117,10 @@ class ResultFile:
         return exports.open_export(self.enhancement, self.export)
 
 
-def enhancement_result_file(*, enhancement: Enhancement, export: str = "png") -> ResultFile | None:
-    """The result as PNG, JPEG or WebP; None while there is none or for an unknown format; EnhancementError
-    (409) when the result is larger than the format can hold."""
+def enhancement_result_file(*, enhancement: Enhancement, export: str | None = None) -> ResultFile | None:
+    """The result as PNG, JPEG or WebP (None: the format the job chose); None while there is none or for an
+    unknown format; EnhancementError (409) when the result is larger than the format can hold."""
+    export = export or enhancement.output_format
     if export not in rendering.EXPORT_FORMATS or not enhancement.result:
         return None
     exports.check_fits(enhancement, export)
