@@ -58,23 +58,26 @@ def enhancement_statuses_for_user(*, user, ids: list[int]) -> list[dict]:
 
 
 def enhancement_models(*, scale: int | None = None) -> list[dict]:
-    """The zoo for choosing a model: ``default`` first, then each model for ``scale`` with its hint."""
+    """The zoo for choosing a model: ``default`` first (labelled with what it resolves to), then each model for
+    ``scale`` in the card's plain words ("Best quality", "Fastest": its hint up to the colon) with its hint."""
     zoo = mlcore.list_models()
     defaults = {int(k): v for k, v in zoo["default"].items()}
     choices = []
     for entry in zoo["models"]:
         if scale is None or scale in entry["scales"]:
             hint = entry.get("hint", "")
-            # The card's hint starts with the plain words ("Best quality: …", "Fast: …").
-            label = f"{hint.split(':')[0]} — {entry['name']}" if ":" in hint else entry["name"]
+            plain = hint.split(":")[0] if ":" in hint else entry["name"]
+            label = f"{plain} ({entry['name']})" if plain != entry["name"] else plain
             choices.append({"name": entry["name"], "label": label, "hint": hint, "scales": entry["scales"]})
     labels = {choice["name"]: choice["label"] for choice in choices}
     resolved = sorted(set(defaults.values()))
     if len(resolved) == 1:
-        default_label = f"Default: {labels.get(resolved[0], resolved[0])}"
+        default_label = messages.DEFAULT_MODEL_LABEL.format(label=labels.get(resolved[0], resolved[0]))
     else:
-        default_label = "Default: " + ", ".join(f"×{s} {name}" for s, name in sorted(defaults.items()))
-    default = {"name": "default", "label": default_label, "hint": messages.DEFAULT_MODEL_HINT}
+        default_label = messages.DEFAULT_MODEL_LABEL.format(
+            label=", ".join(f"×{s} {labels.get(name, name)}" for s, name in sorted(defaults.items()))
+        )
+    default = {"name": "default", "label": default_label, "hint": messages.DEFAULT_MODEL_HINT, "scales": list(defaults)}
     return [{**default, "default_for": defaults}, *choices]
 
 

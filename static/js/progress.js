@@ -65,6 +65,9 @@ async function poll() {
       const el = byId.get(String(data.id));
       if (!el) continue;
       const text = el.querySelector("[data-status-text]").textContent;
+      // The estimate changes with every answer: shown, but not a change that keeps the polling fast.
+      const time = el.querySelector("[data-status-time]");
+      if (time) time.textContent = data.time_left || "";
       if (data.status === el.dataset.state && describe(data) === text) continue;
       changed = true;
       if (ACTIVE.has(data.status)) render(el, data);

@@ -42,5 +42,6 @@ def test_models_offer_default_first_with_hints():
 def test_model_labels_use_the_cards_plain_words_and_say_what_default_is():
     labels = {choice["name"]: choice["label"] for choice in selectors.enhancement_models()}
     best = mlcore.resolve_model("default", 2)[0]
-    assert labels["fsrcnn"] == "Fastest — fsrcnn" and labels["espcn"] == "Fast — espcn"
+    assert labels["fsrcnn"] == "Fastest (fsrcnn)" and labels["espcn"] == "Fast (espcn)"
+    assert labels["srcnn"] == "Classic SRCNN (srcnn)" and labels["bicubic"] == "Classic interpolation (bicubic)"
     assert labels["default"] == f"Default: {labels[best]}" and best in labels["default"]
