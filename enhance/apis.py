@@ -80,7 +80,9 @@ class UploadImageView(GenericAPIView):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         options = dict(serializer.validated_data)
-        enhancement = services.enhancement_create(owner=request.user, upload=options.pop("image"), queue=True, **options)
+        enhancement = services.enhancement_create(
+            owner=request.user, upload=options.pop("image"), queue=True, **options
+        )
         body = s.EnhancementCreatedSerializer(enhancement, context=self.get_serializer_context()).data
         return Response(body, status=status.HTTP_201_CREATED)
 

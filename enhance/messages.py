@@ -160,7 +160,7 @@ def duration(seconds: float) -> str:
 
 
 def time_left(seconds: float | None) -> str | None:
-    """"about 20 s left" for a job's estimate; "almost done" once it has run past it; None without one."""
+    """ "about 20 s left" for a job's estimate; "almost done" once it has run past it; None without one."""
     if seconds is None:
         return None
     return TIME_LEFT.format(duration=duration(seconds)) if seconds > 0 else ALMOST_DONE

@@ -42,15 +42,31 @@ DEFAULTS = {
     ("data", "expected"),
     [
         ({}, DEFAULTS),
-        ({"scale": "4", "model": "espcn", "quality_check": "on"}, {**DEFAULTS, "scale": 4, "model": "espcn", "quality_check": 1}),
+        (
+            {"scale": "4", "model": "espcn", "quality_check": "on"},
+            {**DEFAULTS, "scale": 4, "model": "espcn", "quality_check": 1},
+        ),
         (
             {"scale": "3", "model": "", "quality_check": "off", "restore": "strong"},
             {**DEFAULTS, "scale": 3, "quality_check": 0, "restore": "strong"},
         ),
         ({"model": " espcn "}, {**DEFAULTS, "model": "espcn"}),
         (
-            {"fit": "box", "target_width": "1920", "target_height": " 1080 ", "output_format": "WebP", "output_quality": "70"},
-            {**DEFAULTS, "fit": "box", "target_width": 1920, "target_height": 1080, "output_format": "webp", "output_quality": 70},
+            {
+                "fit": "box",
+                "target_width": "1920",
+                "target_height": " 1080 ",
+                "output_format": "WebP",
+                "output_quality": "70",
+            },
+            {
+                **DEFAULTS,
+                "fit": "box",
+                "target_width": 1920,
+                "target_height": 1080,
+                "output_format": "webp",
+                "output_quality": 70,
+            },
         ),
         ({"fit": "", "target_width": "", "output_format": "", "output_quality": ""}, DEFAULTS),
         ({"scale": "5"}, messages.SCALE),
