@@ -109,7 +109,7 @@ DISPLAY_FORMAT = 'Format must be "base64", or left out for the file.'
 CREDENTIALS = "Username and password are required."
 TOKEN_REVOKED = "Token revoked: requests that send it are now refused."
 TOKEN_CREATED = "New token created. Any earlier token no longer works."
-DEFAULT_MODEL_HINT = "The best model shipped for the scale."
+DEFAULT_MODEL_HINT = "The best model shipped for the scale: {names} (or the photo model, as Restore says)."
 DEFAULT_MODEL_LABEL = "Default: {label}"
 # A model in the list: its plain name from the card, and the time the zoo's measured s/MP gives for this image.
 MODEL_LABEL = "{plain} — {duration} for this image"

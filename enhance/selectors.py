@@ -59,17 +59,21 @@ def enhancement_statuses_for_user(*, user, ids: list[int]) -> list[dict]:
 
 def enhancement_models(*, scale: int | None = None) -> list[dict]:
     """The zoo for choosing a model: ``default`` first (labelled with what it resolves to), then each model for
-    ``scale`` in the card's plain words ("Best quality", "Fastest": its hint up to the colon) with its hint."""
+    ``scale`` in the card's plain words ("Best quality", "Fastest": its hint up to the colon), its name and the
+    rest of the hint below."""
     zoo = mlcore.list_models()
     defaults = {int(k): v for k, v in zoo["default"].items()}
     choices = []
     for entry in zoo["models"]:
         if scale is None or scale in entry["scales"]:
-            hint = entry.get("hint", "")
-            plain = hint.split(":")[0] if ":" in hint else entry["name"]
-            label = f"{plain} ({entry['name']})" if plain != entry["name"] else plain
+            plain, _, rest = entry.get("hint", "").partition(":")
+            label, hint = (plain, f"{entry['name']}:{rest}") if rest else (entry["name"], entry.get("hint", ""))
             choices.append({"name": entry["name"], "label": label, "hint": hint, "scales": entry["scales"]})
     labels = {choice["name"]: choice["label"] for choice in choices}
+    if len(set(labels.values())) < len(labels):  # two cards with the same plain words: their names tell them apart
+        for choice in choices:
+            choice["label"] = f"{choice['label']} ({choice['name']})"
+        labels = {choice["name"]: choice["label"] for choice in choices}
     resolved = sorted(set(defaults.values()))
     if len(resolved) == 1:
         default_label = messages.DEFAULT_MODEL_LABEL.format(label=labels.get(resolved[0], resolved[0]))
@@ -77,7 +81,8 @@ def enhancement_models(*, scale: int | None = None) -> list[dict]:
         default_label = messages.DEFAULT_MODEL_LABEL.format(
             label=", ".join(f"×{s} {labels.get(name, name)}" for s, name in sorted(defaults.items()))
         )
-    default = {"name": "default", "label": default_label, "hint": messages.DEFAULT_MODEL_HINT, "scales": list(defaults)}
+    default_hint = messages.DEFAULT_MODEL_HINT.format(names=", ".join(resolved))
+    default = {"name": "default", "label": default_label, "hint": default_hint, "scales": list(defaults)}
     return [{**default, "default_for": defaults}, *choices]
 
 
