@@ -56,5 +56,11 @@ def test_target_size_and_format_chosen_before_the_run(page: Page, live_server, s
     with Image.open(io.BytesIO(open(download.path(), "rb").read())) as result:
         assert (result.format, result.size) == ("JPEG", (700, 525))
     job = Enhancement.objects.get()
-    assert (job.scale, job.fit, job.target_width, job.output_format, job.output_quality) == (4, "width", 700, "jpeg", 80)
+    assert (job.scale, job.fit, job.target_width, job.output_format, job.output_quality) == (
+        4,
+        "width",
+        700,
+        "jpeg",
+        80,
+    )
     assert errors == []
