@@ -167,3 +167,31 @@ def test_page_form_queues_a_target_size_and_refuses_a_bad_one_keeping_the_draft(
     assert 'name="fit" value="box" data-fit checked' in page
     assert 'name="target_height" min="1" max="65535" inputmode="numeric" value="45"' in page
     assert '<option value="webp" selected>' in page
+
+
+def test_quality_check_with_a_target_size_measures_at_the_model_scale_and_keeps_the_target(enhanced, make_upload):
+    enhancement = enhanced(
+        image=make_upload("photo.png", size=(40, 32)), fit="width", target_width=100, quality_check=True
+    )
+    assert enhancement.status == Status.DONE, enhancement.error
+    assert (enhancement.scale, enhancement.result_width, enhancement.result_height) == (3, 100, 80)
+    assert enhancement.psnr_model is not None and enhancement.psnr_bicubic is not None
+
+
+def test_api_queue_and_rerun_take_the_same_output_options(api, make_enhancement, user, run_jobs):
+    draft = make_enhancement(size=(30, 20))
+    with run_jobs():
+        response = api.post(
+            f"/api/enhancements/{draft.pk}/queue/", {"fit": "height", "target_height": 45}, format="json"
+        )
+    assert response.status_code == 200, response.json()
+    assert (response.json()["scale"], response.json()["target_height"]) == (3, 45)
+    bad = api.post(f"/api/enhancements/{draft.pk}/rerun/", {"fit": "box", "target_width": 99}, format="json")
+    assert (bad.status_code, bad.json()) == (400, {"error": messages.FIT_NEEDS["box"]})
+    assert Enhancement.objects.count() == 1
+    with run_jobs():
+        again = api.post(f"/api/enhancements/{draft.pk}/rerun/", {"output_format": "webp", "scale": 4}, format="json")
+    assert again.status_code == 201
+    copy = Enhancement.objects.get(pk=again.json()["id"])  # the answer was made before the job ran on commit
+    assert (again.json()["output_format"], copy.status, copy.result_width) == ("webp", Status.DONE, 120)
+    assert api.get(f"/display?id={again.json()['id']}")["Content-Type"] == "image/webp"
