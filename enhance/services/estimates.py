@@ -19,7 +19,8 @@ from enhance.models import Enhancement
 FINISH_SECONDS_PER_MP = 0.6
 
 Status = Enhancement.Status
-SpeedTable = dict[tuple[str, int], float]
+SpeedTable = dict[tuple[str, int], float]  # (model, scale) → s/MP; FINISH: the encode's s/MP
+FINISH = ("finish", 0)
 
 
 @dataclass(frozen=True)
@@ -33,10 +34,38 @@ class Estimate:
 
 
 def speed_table() -> SpeedTable:
+    """Seconds per output megapixel for every zoo model and scale, as the zoo measured them (``card_speeds``)
+    × how much slower or faster this site's workers were on their last jobs (``worker_pace``)."""
+    cards = card_speeds()
+    pace = worker_pace(cards)
+    return {key: rate * pace for key, rate in cards.items()}
+
+
+CALIBRATION_JOBS = 20  # the last finished jobs compared with their estimate
+MIN_CALIBRATION_JOBS = 3
+
+
+def worker_pace(cards: SpeedTable) -> float:
+    """The median of (processing time ÷ the cards' estimate) over the last finished jobs: the zoo was measured
+    on one machine, the workers may be a GPU or a busy CPU; 1 until a few jobs have finished."""
+    done = (
+        Enhancement.objects.filter(status=Status.DONE, started_at__isnull=False, finished_at__isnull=False)
+        .select_related("upload")
+        .order_by("-finished_at")[:CALIBRATION_JOBS]
+    )
+    ratios = []
+    for job in done:
+        estimate = enhancement_estimate(job, table=cards)
+        if estimate and estimate.seconds > 0:
+            ratios.append(job.processing_seconds / estimate.seconds)
+    return median(ratios) if len(ratios) >= MIN_CALIBRATION_JOBS else 1.0
+
+
+def card_speeds() -> SpeedTable:
     """Seconds per output megapixel for every zoo model and scale: the median of what ``evaluate`` measured
     on its datasets; a model never measured (a new one, the photo model) gets its FLOPs × the seconds per
     FLOP of the measured networks at that scale."""
-    table: SpeedTable = {}
+    table: SpeedTable = {FINISH: FINISH_SECONDS_PER_MP}
     unmeasured = []
     per_flop: dict[int, list[float]] = {}
     for entry in mlcore.list_models()["models"]:
@@ -79,7 +108,7 @@ def job_estimate(
     model_mp = output_mp * (1 + 1 / scale**2) if quality_check else output_mp
     bicubic = table.get(("bicubic", scale), 0.0) * output_mp / scale**2 if quality_check else 0.0
     stored_mp = output_mp if final_mp is None else final_mp
-    return Estimate(engine=rate * model_mp + bicubic, finish=FINISH_SECONDS_PER_MP * stored_mp)
+    return Estimate(engine=rate * model_mp + bicubic, finish=table[FINISH] * stored_mp)
 
 
 def enhancement_estimate(enhancement: Enhancement, *, table: SpeedTable | None = None) -> Estimate | None:

@@ -135,3 +135,21 @@ def test_result_page_and_tiles_show_the_time_left(queue, user):
     assert len(re.findall(r"data-status-time>[^<]+ left<", page)) == 1
     gallery = client.get("/gallery/").content.decode()
     assert len(re.findall(r"data-status-time>[^<]+ left<", gallery)) == 2  # Alice's two queued jobs
+
+
+def test_estimates_follow_the_workers_pace_on_the_last_finished_jobs(make_enhancement, run_jobs):
+    cards = estimates.card_speeds()
+    assert estimates.worker_pace(cards) == 1.0  # nothing finished yet: the zoo's numbers as measured
+    jobs = [make_enhancement(name=f"{n}.png", size=(400, 300)) for n in range(3)]
+    with run_jobs():
+        for job in jobs:
+            services.enhancement_queue(enhancement=job, scale=2, model="espcn")
+    # Say the workers took 3×, 4× and 10× the cards' estimate: the median, 4×, is this site's pace.
+    for job, factor in zip(jobs, (3, 4, 10), strict=True):
+        job.refresh_from_db()
+        seconds = factor * estimates.enhancement_estimate(job, table=cards).seconds
+        Enhancement.objects.filter(pk=job.pk).update(finished_at=job.started_at + timedelta(seconds=seconds))
+    assert estimates.worker_pace(cards) == pytest.approx(4.0)
+    paced = estimates.job_estimate(model="espcn", scale=2, output_mp=1.0)
+    carded = estimates.job_estimate(model="espcn", scale=2, output_mp=1.0, table=cards)
+    assert paced.seconds == pytest.approx(4 * carded.seconds)
