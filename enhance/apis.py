@@ -80,19 +80,12 @@ class UploadImageView(GenericAPIView):
     def post(self, request):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        options = serializer.validated_data
+        options = dict(serializer.validated_data)
         batch = options.get("batch")
         if batch is not None and not selectors.batch_exists_for_user(user=request.user, batch=batch):
             raise exceptions.NotFound(messages.NO_SUCH_BATCH)  # someone else's too: nothing says it exists
         enhancement = services.enhancement_create(
-            owner=request.user,
-            upload=options["image"],
-            batch=batch,
-            scale=options["scale"],
-            model=options["model"],
-            quality_check=options["quality_check"],
-            restore=options["restore"],
-            queue=True,
+            owner=request.user, upload=options.pop("image"), queue=True, **options
         )
         body = s.EnhancementCreatedSerializer(enhancement, context=self.get_serializer_context()).data
         return Response(body, status=status.HTTP_201_CREATED)
@@ -126,7 +119,7 @@ class DisplayView(APIView):
             raise validation.EnhancementError(messages.CANCELLED, status=409)
         if enhancement.status == Status.NEW:
             raise validation.EnhancementError(messages.NOT_QUEUED_YET, status=409)
-        result = selectors.enhancement_result_file(enhancement=enhancement, export=query.validated_data["output"])
+        result = selectors.enhancement_result_file(enhancement=enhancement, export=query.validated_data.get("output"))
         if query.validated_data["format"] == "base64":
             with result.open() as file:
                 data = base64.b64encode(file.read()).decode("ascii")

@@ -12,18 +12,15 @@ from enhance.models import Enhancement
 from enhance.validation import EnhancementError
 
 EXTENSIONS = {"png": "png", "jpeg": "jpg", "webp": "webp"}
-LABELS = {"png": "PNG", "jpeg": "JPEG", "webp": "WebP"}
-# The largest side each encoder can write (WebP's is its bitstream's 14 bits; JPEG's its 16-bit header).
-MAX_SIDE = {"png": 2**31 - 1, "jpeg": 65_535, "webp": 16_383}
 
 
 def check_fits(enhancement: Enhancement, export: str) -> None:
     """EnhancementError (409) when the result is too large for the format's encoder."""
     width, height = enhancement.result_width or 0, enhancement.result_height or 0
-    if max(width, height) > MAX_SIDE[export]:
-        message = messages.TOO_LARGE_EXPORT.format(
-            width=width, height=height, label=LABELS[export], max_side=MAX_SIDE[export]
-        )
+    max_side = rendering.EXPORT_MAX_SIDE[export]
+    if max(width, height) > max_side:
+        label = rendering.EXPORT_LABELS[export]
+        message = messages.TOO_LARGE_EXPORT.format(width=width, height=height, label=label, max_side=max_side)
         raise EnhancementError(message, status=409)
 
 
@@ -37,7 +34,7 @@ def variant_names(result_name: str) -> list[str]:
 
 
 def open_export(enhancement: Enhancement, export: str) -> BinaryIO:
-    """The result's bytes in ``export``, encoded at most once (stored on first use)."""
+    """The result's bytes in ``export`` (at the job's quality), encoded at most once (stored on first use)."""
     if export == "png":  # stored as PNG: streamed as it is
         return enhancement.result.open("rb")
     storage = enhancement.result.storage
@@ -45,7 +42,7 @@ def open_export(enhancement: Enhancement, export: str) -> BinaryIO:
     if not storage.exists(name):
         with enhancement.result.open("rb") as file, Image.open(file) as image:
             image.load()
-            saved = storage.save(name, ContentFile(rendering.encode(image, export)))
+            saved = storage.save(name, ContentFile(rendering.encode(image, export, enhancement.output_quality)))
         if saved != name:  # another request stored it first: keep theirs, drop this copy
             storage.delete(saved)
     return storage.open(name, "rb")

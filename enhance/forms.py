@@ -54,12 +54,17 @@ class _OptionField(forms.Field):
 
 
 class JobOptionsForm(forms.Form):
-    """Scale, model and quality check as the preview, batch and "run again" forms post them."""
+    """The job settings as the preview, batch and "run again" forms post them."""
 
     scale = _OptionField(job_options.parse_scale)
     model = _OptionField(job_options.parse_model)
     quality_check = _OptionField(job_options.parse_quality_check)
     restore = _OptionField(job_options.parse_restore)
+    fit = _OptionField(job_options.parse_fit)
+    target_width = _OptionField(job_options.parse_target_width)
+    target_height = _OptionField(job_options.parse_target_height)
+    output_format = _OptionField(job_options.parse_output_format)
+    output_quality = _OptionField(job_options.parse_output_quality)
 
     def options(self) -> dict:
         """The settings as the services take them; EnhancementError with the first refusal's words."""

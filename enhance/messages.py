@@ -26,6 +26,40 @@ TOO_LARGE_OUTPUT = (
 )
 QUALITY_CHECK_TOO_SMALL = "The quality check needs an image of at least {min_side}×{min_side} pixels."
 RESTORE = "Restore must be one of auto, off, strong."
+# Output size and format, chosen before the run.
+FIT = "Fit must be one of scale, width, height, box."
+TARGET_SIDE = "The target {side} must be a whole number of pixels from 1 to {max_side}."
+# What each fit needs (and what it does not take): the same words for a missing and an extra side.
+FIT_NEEDS = {
+    "scale": "A target size is used only with fit width, height or box; leave it out to enhance by scale.",
+    "width": "Fit to width needs a target width, and no target height.",
+    "height": "Fit to height needs a target height, and no target width.",
+    "box": "Fit in a box needs a target width and a target height.",
+}
+TARGET_NOT_LARGER = (
+    "The result would be {width}×{height} pixels, no larger than the image ({in_width}×{in_height}); "
+    "choose a larger target size."
+)
+TARGET_PAST_SCALE = (
+    "The result would be {width}×{height} pixels, more than ×{max_scale} this image "
+    "({in_width}×{in_height}); choose a smaller target size."
+)
+TOO_LARGE_TARGET = (
+    "The result would be {width}×{height} pixels. The maximum is {max_mp} megapixels; choose a smaller target size."
+)
+TOO_LARGE_FOR_FORMAT = (
+    "The result would be {width}×{height} pixels; a {label} image can be at most {max_side} pixels on a side. "
+    "Choose PNG or a smaller size."
+)
+OUTPUT_QUALITY = "Quality must be a whole number from 1 to 100."
+# The size control's choices: (fit, label).
+FIT_CHOICES = [
+    ("scale", "By scale"),
+    ("width", "Fit width"),
+    ("height", "Fit height"),
+    ("box", "Fit in box"),
+]
+FORMAT_CHOICES = [("png", "PNG (lossless)"), ("jpeg", "JPEG"), ("webp", "WebP")]
 # The restore control in plain words, like waifu2x's noise level: (mode, label, hint).
 RESTORE_CHOICES = [
     ("auto", "Auto", "Clean up JPEG blocks and noise when the photo has them"),
@@ -83,7 +117,15 @@ DISPLAY_FORMAT = 'Format must be "base64", or left out for the file.'
 CREDENTIALS = "Username and password are required."
 TOKEN_REVOKED = "Token revoked: requests that send it are now refused."
 TOKEN_CREATED = "New token created. Any earlier token no longer works."
-DEFAULT_MODEL_HINT = "The best model shipped for the scale."
+DEFAULT_MODEL_HINT = "The best model shipped for the scale: {names} (or the photo model, as Restore says)."
+DEFAULT_MODEL_LABEL = "Default: {label}"
+# A model in the list: its plain name from the card, and the time the zoo's measured s/MP gives for this image.
+MODEL_LABEL = "{plain} — {duration} for this image"
+MODEL_LABEL_BATCH = "{plain} — {duration} for these {count} images"
+
+# Time estimates (model cards' measured seconds per megapixel, and the queue ahead).
+TIME_LEFT = "{duration} left"
+ALMOST_DONE = "almost done"
 UNAVAILABLE = "The service is temporarily unavailable. Please try again in a moment."
 
 
@@ -109,6 +151,27 @@ NOTE_PHOTO_NOISE = "Photo model — noise ≈ {sigma:.0f} detected"
 NOTE_CLEAN_OFF = "Clean model — restoration off"
 NOTE_CLEAN_FINE_JPEG = "Clean model — JPEG quality ≈ {quality}, no restoration needed"
 NOTE_CLEAN = "Clean model — no compression or noise detected"
+
+
+def duration(seconds: float) -> str:
+    """An estimate in words, rounded as far as an estimate deserves: "about 4 s", "about 25 s", "about 3 min"."""
+    if seconds < 1:
+        return "under a second"
+    if seconds < 10:
+        return f"about {round(seconds)} s"
+    if seconds < 60:
+        return f"about {min(55, 5 * round(seconds / 5))} s"
+    if seconds < 3600:
+        return f"about {max(1, round(seconds / 60))} min"
+    hours, minutes = divmod(round(seconds / 60), 60)
+    return f"about {hours} h {minutes} min" if minutes else f"about {hours} h"
+
+
+def time_left(seconds: float | None) -> str | None:
+    """ "about 20 s left" for a job's estimate; "almost done" once it has run past it; None without one."""
+    if seconds is None:
+        return None
+    return TIME_LEFT.format(duration=duration(seconds)) if seconds > 0 else ALMOST_DONE
 
 
 ECHO_LIMIT = 100

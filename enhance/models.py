@@ -7,7 +7,8 @@ from django.conf import settings
 from django.db import models
 
 import mlcore
-from enhance import messages
+from enhance import messages, rendering
+from enhance.job_options import fitted_size
 
 
 def _media_name(folder: str, filename: str) -> str:
@@ -90,6 +91,21 @@ class Enhancement(models.Model):
         default="auto",
         help_text="For `default`: restore JPEG blocks and noise when detected (auto), never, or always (strong).",
     )
+    fit = models.CharField(
+        max_length=8,
+        choices=messages.FIT_CHOICES,
+        default="scale",
+        help_text="scale: × scale; width, height, box: resized down to the target (aspect kept) after the model "
+        "scale that reaches it.",
+    )
+    target_width = models.PositiveIntegerField(null=True, blank=True, help_text="As asked (fit width or box).")
+    target_height = models.PositiveIntegerField(null=True, blank=True, help_text="As asked (fit height or box).")
+    output_format = models.CharField(
+        max_length=8, choices=messages.FORMAT_CHOICES, default="png", help_text="The result's default download."
+    )
+    output_quality = models.PositiveSmallIntegerField(
+        default=rendering.DEFAULT_QUALITY, help_text="JPEG/WebP quality, 1–100."
+    )
     restoring = models.BooleanField(default=False, help_text="The restoring (photo) model was used.")
     jpeg_quality = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Estimated from the upload.")
     noise_sigma = models.FloatField(null=True, blank=True, help_text="Estimated noise σ (0–255) of the upload.")
@@ -126,10 +142,17 @@ class Enhancement(models.Model):
 
     @property
     def output_size(self) -> tuple[int, int]:
-        """What the job makes: the upload × scale (a quality check's restorations are only measured)."""
+        """What the job makes: the upload × scale, or the target size (a quality check's restorations are only
+        measured)."""
         if self.result_width and self.result_height:
             return self.result_width, self.result_height
-        return self.original_width * self.scale, self.original_height * self.scale
+        return self.planned_size or (self.original_width * self.scale, self.original_height * self.scale)
+
+    @property
+    def planned_size(self) -> tuple[int, int] | None:
+        """The size a target asks for (the model's upscale is resized down to it); None when by scale."""
+        targets = {"target_width": self.target_width, "target_height": self.target_height}
+        return fitted_size(self.original_width, self.original_height, fit=self.fit, **targets)
 
     @property
     def processing_seconds(self) -> float | None:

@@ -9,6 +9,10 @@ import mlcore
 
 THUMBNAIL_SIZE = (320, 320)
 EXPORT_FORMATS = {"png": ("PNG", "image/png"), "jpeg": ("JPEG", "image/jpeg"), "webp": ("WEBP", "image/webp")}
+EXPORT_LABELS = {"png": "PNG", "jpeg": "JPEG", "webp": "WebP"}
+# The largest side each encoder can write (WebP's is its bitstream's 14 bits; JPEG's its 16-bit header).
+EXPORT_MAX_SIDE = {"png": 2**31 - 1, "jpeg": 65_535, "webp": 16_383}
+DEFAULT_QUALITY = 92  # JPEG and WebP, unless the job chose another
 # Each accepted format's extension on the stored original: the media view's Content-Type comes from it.
 EXTENSIONS = {
     "JPEG": ".jpg",
@@ -25,20 +29,47 @@ EXTENSIONS = {
 Progress = Callable[[int, int], None]
 
 
-def upscale(image: Image.Image, *, scale: int, model: str, device: str, on_progress: Progress) -> Image.Image:
-    """The result of a plain job: ``image`` × ``scale``, one engine call."""
-    return mlcore.upscale(image, scale=scale, model=model, device=device, on_progress=on_progress)
+def upscale(
+    image: Image.Image,
+    *,
+    scale: int,
+    model: str,
+    device: str,
+    on_progress: Progress,
+    size: tuple[int, int] | None = None,
+) -> Image.Image:
+    """The result of a plain job: ``image`` × ``scale``, one engine call; then resized down to ``size`` when
+    the job asked for a target size (the scale is then the next one up that reaches it)."""
+    return fit(mlcore.upscale(image, scale=scale, model=model, device=device, on_progress=on_progress), size)
+
+
+def fit(result: Image.Image, size: tuple[int, int] | None) -> Image.Image:
+    """``result`` resized to ``size`` with Lanczos (alpha premultiplied by Pillow, ICC profile kept); as it
+    is when ``size`` is None or already its size."""
+    if size is None or tuple(size) == result.size:
+        return result
+    if result.mode not in ("RGB", "RGBA", "L", "LA"):
+        result = result.convert("RGBA" if "A" in result.getbands() else "RGB")
+    resized = result.resize(tuple(size), Image.Resampling.LANCZOS)
+    resized.info = {key: value for key, value in result.info.items() if key == "icc_profile"}
+    return resized
 
 
 def quality_check(
-    image: Image.Image, *, scale: int, model: str, device: str, on_progress: Progress
+    image: Image.Image,
+    *,
+    scale: int,
+    model: str,
+    device: str,
+    on_progress: Progress,
+    size: tuple[int, int] | None = None,
 ) -> tuple[Image.Image, dict[str, float]]:
-    """A plain job's result (``image`` × ``scale``) plus the quality check as an add-on: the upload as
-    ground truth, downscaled, restored by ``model`` and by bicubic in a separate pass, and the PSNR/SSIM
-    of both restorations against the upload (§4 protocol).
+    """A plain job's result (``image`` × ``scale``, resized to ``size`` if given) plus the quality check as
+    an add-on: the upload as ground truth, downscaled, restored by ``model`` and by bicubic in a separate
+    pass, and the PSNR/SSIM of both restorations against the upload (§4 protocol).
     """
     # The upscale has scale² times the restorations' pixels: it gets most of the progress bar.
-    result = mlcore.upscale(image, scale=scale, model=model, device=device, on_progress=_part(on_progress, 0, 8))
+    result = upscale(image, scale=scale, model=model, device=device, on_progress=_part(on_progress, 0, 8), size=size)
     truth = mlcore.prepare(image)  # upright 8-bit RGB or gray, as the engine sees it
     low = mlcore.downscale(truth, scale)
     restored = mlcore.upscale(low, scale=scale, model=model, device=device, on_progress=_part(on_progress, 8, 1))
@@ -62,12 +93,13 @@ def _part(on_progress: Progress, before: int, share: int) -> Progress:
     return report
 
 
-def encode(image: Image.Image, export: str = "png") -> bytes:
-    """The image as PNG, JPEG or WebP bytes, keeping its ICC profile and nothing else of its metadata."""
+def encode(image: Image.Image, export: str = "png", quality: int = DEFAULT_QUALITY) -> bytes:
+    """The image as PNG, JPEG or WebP bytes (``quality`` 1–100 for the lossy two), keeping its ICC profile and
+    nothing else of its metadata."""
     fmt, _ = EXPORT_FORMATS[export]
     if fmt == "JPEG" and image.mode not in ("RGB", "L"):
         image = _flatten(image)
-    options = {"PNG": {}, "JPEG": {"quality": 92}, "WEBP": {"quality": 92}}[fmt]
+    options = {} if fmt == "PNG" else {"quality": quality}
     icc = image.info.get("icc_profile")
     if icc:
         options["icc_profile"] = icc

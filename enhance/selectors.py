@@ -85,23 +85,31 @@ def enhancement_status(enhancement: Enhancement) -> dict:
 
 
 def enhancement_models(*, scale: int | None = None) -> list[dict]:
-    """The zoo for choosing a model: ``default`` first, then each model for ``scale`` with its hint."""
+    """The zoo for choosing a model: ``default`` first (labelled with what it resolves to), then each model for
+    ``scale`` in the card's plain words ("Best quality", "Fastest": its hint up to the colon), its name and the
+    rest of the hint below."""
     zoo = mlcore.list_models()
     defaults = {int(k): v for k, v in zoo["default"].items()}
     choices = []
     for entry in zoo["models"]:
         if scale is None or scale in entry["scales"]:
-            hint = entry.get("hint", "")
-            # The card's hint starts with the plain words ("Best quality: …", "Fast: …").
-            label = f"{hint.split(':')[0]} — {entry['name']}" if ":" in hint else entry["name"]
+            plain, _, rest = entry.get("hint", "").partition(":")
+            label, hint = (plain, f"{entry['name']}:{rest}") if rest else (entry["name"], entry.get("hint", ""))
             choices.append({"name": entry["name"], "label": label, "hint": hint, "scales": entry["scales"]})
     labels = {choice["name"]: choice["label"] for choice in choices}
+    if len(set(labels.values())) < len(labels):  # two cards with the same plain words: their names tell them apart
+        for choice in choices:
+            choice["label"] = f"{choice['label']} ({choice['name']})"
+        labels = {choice["name"]: choice["label"] for choice in choices}
     resolved = sorted(set(defaults.values()))
     if len(resolved) == 1:
-        default_label = f"Default: {labels.get(resolved[0], resolved[0])}"
+        default_label = messages.DEFAULT_MODEL_LABEL.format(label=labels.get(resolved[0], resolved[0]))
     else:
-        default_label = "Default: " + ", ".join(f"×{s} {name}" for s, name in sorted(defaults.items()))
-    default = {"name": "default", "label": default_label, "hint": messages.DEFAULT_MODEL_HINT}
+        default_label = messages.DEFAULT_MODEL_LABEL.format(
+            label=", ".join(f"×{s} {labels.get(name, name)}" for s, name in sorted(defaults.items()))
+        )
+    default_hint = messages.DEFAULT_MODEL_HINT.format(names=", ".join(resolved))
+    default = {"name": "default", "label": default_label, "hint": default_hint, "scales": list(defaults)}
     return [{**default, "default_for": defaults}, *choices]
 
 
@@ -130,9 +138,11 @@ class ResultFile:
 
     @property
     def filename(self) -> str:
-        """``<original-stem>_x<scale>_<model>.<ext>`` (docs/spec.md §2.3)."""
+        """``<original-stem>_x<scale>_<model>.<ext>``, or ``<original-stem>_<W>x<H>_<model>.<ext>`` for a target
+        size (docs/spec.md §2.3)."""
         e = self.enhancement
-        return f"{e.original_stem}_x{e.scale}_{e.model_resolved}.{exports.EXTENSIONS[self.export]}"
+        size = f"x{e.scale}" if e.planned_size is None else "{}x{}".format(*e.output_size)
+        return f"{e.original_stem}_{size}_{e.model_resolved}.{exports.EXTENSIONS[self.export]}"
 
     @property
     def content_type(self) -> str:
@@ -142,9 +152,10 @@ class ResultFile:
         return exports.open_export(self.enhancement, self.export)
 
 
-def enhancement_result_file(*, enhancement: Enhancement, export: str = "png") -> ResultFile | None:
-    """The result as PNG, JPEG or WebP; None while there is none or for an unknown format; EnhancementError
-    (409) when the result is larger than the format can hold."""
+def enhancement_result_file(*, enhancement: Enhancement, export: str | None = None) -> ResultFile | None:
+    """The result as PNG, JPEG or WebP (None: the format the job chose); None while there is none or for an
+    unknown format; EnhancementError (409) when the result is larger than the format can hold."""
+    export = export or enhancement.output_format
     if export not in rendering.EXPORT_FORMATS or not enhancement.result:
         return None
     exports.check_fits(enhancement, export)

@@ -9,6 +9,7 @@ from rest_framework.authtoken.serializers import AuthTokenSerializer
 import mlcore
 from enhance import job_options, messages, rendering, selectors, validation
 from enhance.models import Enhancement
+from enhance.services.estimates import time_left_fields
 
 
 class _OptionMixin:
@@ -42,6 +43,17 @@ class RestoreField(_OptionMixin, serializers.ChoiceField):
     pass
 
 
+class ChoiceOptionField(_OptionMixin, serializers.ChoiceField):
+    pass
+
+
+class NumberOptionField(_OptionMixin, serializers.IntegerField):
+    def validate_empty_values(self, data):
+        if data == "":  # a form's empty box: left out, as the page form reads it
+            return True, self.parse(data)
+        return super().validate_empty_values(data)
+
+
 class JobOptionsSerializer(serializers.Serializer):
     scale = ScaleField(
         job_options.parse_scale,
@@ -68,6 +80,34 @@ class JobOptionsSerializer(serializers.Serializer):
         help_text="For `default`: `auto` uses the photo model when the upload is a compressed JPEG or noisy, "
         "`off` never, `strong` always.",
         error_messages={"null": messages.RESTORE},
+    )
+    fit = ChoiceOptionField(
+        job_options.parse_fit,
+        choices=messages.FIT_CHOICES,
+        default=job_options.DEFAULT_FIT,
+        help_text="`scale` (× scale), or a target size keeping the aspect: `width` (target_width), `height` "
+        "(target_height) or `box` (both: fit inside). A target uses the smallest scale that reaches it and resizes "
+        "the result down (Lanczos); `scale` is then ignored.",
+        error_messages={"null": messages.FIT},
+    )
+    target_width = NumberOptionField(
+        job_options.parse_target_width, required=False, allow_null=True, default=None, help_text="Pixels."
+    )
+    target_height = NumberOptionField(
+        job_options.parse_target_height, required=False, allow_null=True, default=None, help_text="Pixels."
+    )
+    output_format = ChoiceOptionField(
+        job_options.parse_output_format,
+        choices=messages.FORMAT_CHOICES,
+        default=job_options.DEFAULT_OUTPUT_FORMAT,
+        help_text="The result's download format when none is asked for (`/display`, the Download button).",
+        error_messages={"null": messages.OUTPUT_FORMAT},
+    )
+    output_quality = NumberOptionField(
+        job_options.parse_output_quality,
+        default=rendering.DEFAULT_QUALITY,
+        help_text="JPEG and WebP quality, 1–100.",
+        error_messages={"null": messages.OUTPUT_QUALITY},
     )
 
 
@@ -116,14 +156,32 @@ class QueuePositionMixin(serializers.Serializer):
         help_text="1 for the next job a worker takes; null unless queued."
     )
 
+    seconds_left = serializers.SerializerMethodField(
+        help_text="Seconds until it is done, estimated from the model's measured speed, the jobs before it in the "
+        "queue and a running job's pace; null when finished (or without an estimate)."
+    )
+    time_left = serializers.SerializerMethodField(help_text='The same in words: "about 20 s left", "almost done".')
+
     def get_queue_position(self, enhancement) -> int | None:
         return selectors.enhancement_queue_position(enhancement=enhancement)
+
+    def get_seconds_left(self, enhancement) -> int | None:
+        return self._time_left(enhancement)["seconds_left"]
+
+    def get_time_left(self, enhancement) -> str | None:
+        return self._time_left(enhancement)["time_left"]
+
+    def _time_left(self, enhancement) -> dict:
+        cache = self.__dict__.setdefault("_time_left_cache", {})
+        if enhancement.pk not in cache:
+            cache.update(time_left_fields(enhancements=[enhancement]))
+        return cache[enhancement.pk]
 
 
 class EnhancementProgressSerializer(QueuePositionMixin, serializers.ModelSerializer):
     class Meta:
         model = Enhancement
-        fields = ("id", "status", "progress", "queue_position")
+        fields = ("id", "status", "progress", "queue_position", "seconds_left", "time_left")
 
 
 class StatusQuerySerializer(serializers.Serializer):
@@ -135,6 +193,8 @@ class EnhancementStatusSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=Enhancement.Status.choices)
     progress = serializers.IntegerField(help_text="0–100.")
     queue_position = serializers.IntegerField(allow_null=True, help_text="1 for the next job; null unless queued.")
+    seconds_left = serializers.IntegerField(allow_null=True, help_text="Estimated seconds until done; null if none.")
+    time_left = serializers.CharField(allow_null=True, help_text='In words: "about 20 s left".')
 
 
 class EnhancementStatusListSerializer(serializers.Serializer):
@@ -184,6 +244,8 @@ class EnhancementSerializer(UrlsMixin, QueuePositionMixin, serializers.ModelSeri
             "status",
             "progress",
             "queue_position",
+            "seconds_left",
+            "time_left",
             "message",
             "original_name",
             "original_format",
@@ -196,6 +258,11 @@ class EnhancementSerializer(UrlsMixin, QueuePositionMixin, serializers.ModelSeri
             "weights_hash",
             "quality_check",
             "restore",
+            "fit",
+            "target_width",
+            "target_height",
+            "output_format",
+            "output_quality",
             "restoring",
             "jpeg_quality",
             "noise_sigma",
@@ -235,9 +302,9 @@ class DisplayQuerySerializer(serializers.Serializer):
     )
     output = serializers.ChoiceField(
         choices=list(rendering.EXPORT_FORMATS),
-        default="png",
+        required=False,
         error_messages={"invalid_choice": messages.OUTPUT_FORMAT},
-        help_text="The image format.",
+        help_text="The image format; left out: the job's `output_format` (PNG unless chosen).",
     )
 
 

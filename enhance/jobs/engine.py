@@ -44,7 +44,13 @@ def render(
             "noise_sigma": inspection.noise_sigma if inspection else None,
         }
     )
-    options = {"scale": enhancement.scale, "model": choice.name, "device": device, "on_progress": on_progress}
+    options = {
+        "scale": enhancement.scale,
+        "model": choice.name,
+        "device": device,
+        "on_progress": on_progress,
+        "size": enhancement.planned_size,  # a target size: the upscale resized down to it
+    }
     if enhancement.quality_check:
         return rendering.quality_check(image, **options)
     return rendering.upscale(image, **options), {}

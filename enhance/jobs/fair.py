@@ -28,25 +28,18 @@ def queued_in_fair_order() -> QuerySet[Enhancement]:
     )
 
 
-def jobs_before(enhancement: Enhancement) -> int | None:
-    """How many queued jobs will start before this queued one, if every owner keeps what they queued: each
-    round serves every owner with work once, in the order of ``queued_in_fair_order``'s first jobs. None
-    when the job is not queued (any more)."""
-    queued = list(queued_in_fair_order().values_list("pk", "owner_id"))
-    rounds: dict[int, list[int]] = {}
-    for pk, owner in queued:
+def predicted_order() -> list[int]:
+    """Every queued job's id in the order workers will start them if every owner keeps what they queued: each
+    round serves every owner with work once, in the order of ``queued_in_fair_order``'s first jobs."""
+    rounds: dict[int, list[int]] = {}  # owner → their queued jobs, oldest first; owners in order of their next job
+    for pk, owner in queued_in_fair_order().values_list("pk", "owner_id"):
         rounds.setdefault(owner, []).append(pk)
-    mine = rounds.get(enhancement.owner_id, [])
-    if enhancement.pk not in mine:
-        return None
-    depth = mine.index(enhancement.pk)  # full rounds before the one this job runs in
-    owner_order = list(rounds)  # owners in order of their first (next) job
-    before = 0
-    for owner in owner_order:
-        if owner == enhancement.owner_id:
-            before += depth
-        elif owner_order.index(owner) < owner_order.index(enhancement.owner_id):
-            before += min(len(rounds[owner]), depth + 1)
-        else:
-            before += min(len(rounds[owner]), depth)
-    return before
+    depth = max((len(jobs) for jobs in rounds.values()), default=0)
+    return [jobs[r] for r in range(depth) for jobs in rounds.values() if r < len(jobs)]
+
+
+def jobs_before(enhancement: Enhancement) -> int | None:
+    """How many queued jobs will start before this queued one (``predicted_order``); None when the job is not
+    queued (any more)."""
+    order = predicted_order()
+    return order.index(enhancement.pk) if enhancement.pk in order else None

@@ -15,7 +15,19 @@ from django.utils import timezone
 from enhance.models import Enhancement
 
 Status = Enhancement.Status
-JOB_OPTIONS = ("scale", "model_requested", "model_resolved", "weights_hash", "quality_check", "restore")
+JOB_OPTIONS = (
+    "scale",
+    "model_requested",
+    "model_resolved",
+    "weights_hash",
+    "quality_check",
+    "restore",
+    "fit",
+    "target_width",
+    "target_height",
+    "output_format",
+    "output_quality",
+)
 # What the worker finds out before the engine runs: where, which model, and why that one.
 CHOICE = ("device", "model_resolved", "weights_hash", "restoring", "jpeg_quality", "noise_sigma")
 RESULT = ("result", "thumbnail", "result_width", "result_height", "psnr_model", "ssim_model")

@@ -2,11 +2,12 @@
 
 import uuid
 from pathlib import PurePosixPath
+from typing import Unpack
 
 from django.db import transaction
 
 from enhance import messages, rendering
-from enhance.job_options import check_job, parse_model
+from enhance.job_options import JobOptions, check_job
 from enhance.jobs.states import JOB_OPTIONS, transition
 from enhance.models import Batch, Enhancement, Upload
 from enhance.services.limits import check_room
@@ -25,32 +26,14 @@ def _clean_filename(name: str | None) -> str:
     return stem[: 255 - len(suffix[:16])] + suffix[:16]
 
 
-def _job_fields(*, width: int, height: int, scale, model: str, quality_check: bool, restore: str = "auto") -> dict:
-    """Checked job settings as model fields (EnhancementError with the refusal's words)."""
-    scale, resolved, weights_hash = check_job(
-        width=width, height=height, scale=scale, model=model, quality_check=quality_check, restore=restore
-    )
-    return {
-        "scale": scale,
-        "model_requested": parse_model(model),
-        "model_resolved": resolved,
-        "weights_hash": weights_hash,
-        "quality_check": quality_check,
-        "restore": restore,
-    }
-
-
 @transaction.atomic
 def enhancement_create(
     *,
     owner,
     upload,
     batch: uuid.UUID | None = None,
-    scale=2,
-    model: str = "default",
-    quality_check: bool = False,
-    restore: str = "auto",
     queue: bool = False,
+    **options: Unpack[JobOptions],
 ) -> Enhancement:
     """Check and store an upload as a ``new`` enhancement, or ``queue`` it at once (the API's ``/upload_img``).
 
@@ -59,9 +42,7 @@ def enhancement_create(
     if upload is not None:
         check_room(owner=owner, new_bytes=upload.size)  # before decoding: a full account costs no CPU
     info = check_upload(upload)
-    options = _job_fields(
-        width=info.width, height=info.height, scale=scale, model=model, quality_check=quality_check, restore=restore
-    )
+    fields = check_job(width=info.width, height=info.height, **options)
     batch_row, _ = Batch.objects.get_or_create(id=batch or uuid.uuid4(), owner=owner)
     original = Upload(
         owner=owner,
@@ -74,7 +55,7 @@ def enhancement_create(
     original.file.save("upload" + rendering.EXTENSIONS.get(info.format, ""), upload, save=False)
     try:  # the file is stored before the rows exist: rows that fail to save must not leave it behind
         original.save()
-        enhancement = Enhancement(owner=owner, batch=batch_row, upload=original, **options)
+        enhancement = Enhancement(owner=owner, batch=batch_row, upload=original, **fields)
         if queue:
             check_room(owner=owner, jobs=[enhancement])
             _set_queued(enhancement)
@@ -86,35 +67,20 @@ def enhancement_create(
     return enhancement
 
 
-def enhancement_queue(
-    *, enhancement: Enhancement, scale, model: str, quality_check: bool, restore: str = "auto"
-) -> Enhancement:
-    """Set a ``new`` enhancement's scale and model and queue it."""
-    enhancement_queue_batch(
-        enhancements=[enhancement], scale=scale, model=model, quality_check=quality_check, restore=restore
-    )
+def enhancement_queue(*, enhancement: Enhancement, **options: Unpack[JobOptions]) -> Enhancement:
+    """Set a ``new`` enhancement's settings (scale or target size, model, output format…) and queue it."""
+    enhancement_queue_batch(enhancements=[enhancement], **options)
     return enhancement
 
 
 @transaction.atomic
-def enhancement_queue_batch(
-    *, enhancements: list[Enhancement], scale, model: str, quality_check: bool, restore: str = "auto"
-) -> None:
+def enhancement_queue_batch(*, enhancements: list[Enhancement], **options: Unpack[JobOptions]) -> None:
     """Queue ``new`` enhancements with the same settings: all of them, or none when one is refused."""
     checked = []
     for enhancement in enhancements:  # every check before any change
         if enhancement.status != Status.NEW:
             raise EnhancementError(messages.ALREADY_QUEUED, status=409)
-        checked.append(
-            _job_fields(
-                width=enhancement.original_width,
-                height=enhancement.original_height,
-                scale=scale,
-                model=model,
-                quality_check=quality_check,
-                restore=restore,
-            )
-        )
+        checked.append(check_job(width=enhancement.original_width, height=enhancement.original_height, **options))
     for enhancement, fields in zip(enhancements, checked, strict=True):
         for name, value in fields.items():
             setattr(enhancement, name, value)
@@ -125,22 +91,13 @@ def enhancement_queue_batch(
 
 
 @transaction.atomic
-def enhancement_rerun(
-    *, enhancement: Enhancement, scale, model: str, quality_check: bool, restore: str = "auto"
-) -> Enhancement:
+def enhancement_rerun(*, enhancement: Enhancement, **options: Unpack[JobOptions]) -> Enhancement:
     """A new queued enhancement of the same upload (its file is shared, not copied), in a batch of its own."""
     again = Enhancement(
         owner=enhancement.owner,
         batch=Batch.objects.create(owner=enhancement.owner),
         upload=enhancement.upload,
-        **_job_fields(
-            width=enhancement.original_width,
-            height=enhancement.original_height,
-            scale=scale,
-            model=model,
-            quality_check=quality_check,
-            restore=restore,
-        ),
+        **check_job(width=enhancement.original_width, height=enhancement.original_height, **options),
     )
     check_room(owner=enhancement.owner, jobs=[again])  # the upload is shared: no bytes more are stored
     _set_queued(again)

@@ -5,10 +5,12 @@ from django.http import Http404
 from django.utils.http import url_has_allowed_host_and_scheme
 
 import mlcore
+from enhance import job_options as options
 from enhance import messages, selectors, validation
 from enhance.forms import JobOptionsForm
 from enhance.job_options import output_refusal, output_size
 from enhance.models import Enhancement
+from enhance.services.estimates import job_estimate, speed_table, time_left_fields
 
 
 def own_enhancement(request, pk) -> Enhancement:
@@ -39,6 +41,14 @@ def came_from(request, default: str) -> str:
     return back
 
 
+def with_time_left(enhancements: list[Enhancement]) -> list[Enhancement]:
+    """Each queued or running job gets ``time_left`` (words, or None), for its status line on the page."""
+    fields = time_left_fields(enhancements=[e for e in enhancements if e.is_active])
+    for enhancement in enhancements:
+        enhancement.time_left = fields.get(enhancement.pk, {}).get("time_left")
+    return enhancements
+
+
 def job_options(request) -> dict:
     """The job settings a form posted, as the services take them (EnhancementError when refused)."""
     return JobOptionsForm(request.POST).options()
@@ -48,12 +58,14 @@ def job_form_context(
     width: int,
     height: int,
     *,
-    scale: int = 2,
-    model: str = "default",
-    restore: str = "auto",
-    quality_check: bool = False,
+    images: list[tuple[int, int]] | None = None,
+    enhancement: Enhancement | None = None,
 ) -> dict:
-    """Scales with their output size (and why one is refused), the model choices and the restore modes."""
+    """Scales with their output size (and why one is refused), the model choices with the time each takes for
+    ``images`` (the one ``width``×``height`` image unless given) at each scale, the restore modes, the size and
+    format controls; chosen as ``enhancement`` was (a run again), else the defaults."""
+    images = images or [(width, height)]
+    chosen = enhancement or Enhancement(scale=options.DEFAULT_SCALE)
     scales = []
     for s in mlcore.SCALES:
         refusal = output_refusal(width, height, s)
@@ -63,13 +75,40 @@ def job_form_context(
         )
     return {
         "scales": scales,
-        "models": selectors.enhancement_models(),
-        "chosen_scale": scale,
-        "chosen_model": model,
-        "chosen_quality_check": quality_check,
+        "models": _timed_models(images, chosen.scale),
+        "chosen_scale": chosen.scale,
+        "chosen_model": chosen.model_requested,
+        "chosen_quality_check": chosen.quality_check,
         "restore_modes": messages.RESTORE_CHOICES,
-        "chosen_restore": restore,
+        "chosen_restore": chosen.restore,
+        "fits": messages.FIT_CHOICES,
+        "chosen_fit": chosen.fit,
+        "chosen_target": (chosen.target_width, chosen.target_height),
+        "formats": messages.FORMAT_CHOICES,
+        "chosen_format": chosen.output_format,
+        "chosen_quality": chosen.output_quality,
+        "max_target_side": options.MAX_TARGET_SIDE,
+        "image_size": (width, height),
     }
+
+
+def _timed_models(images: list[tuple[int, int]], scale: int) -> list[dict]:
+    """``selectors.enhancement_models`` with each model's label at each of its scales: "Best quality (edsr_lite)
+    — about 4 s for this image" (the estimate for every image given, from the zoo's measured speed)."""
+    table, pixels = speed_table(), sum(w * h for w, h in images)
+    models = []
+    for model in selectors.enhancement_models():
+        labels = {}
+        for s in model["scales"]:
+            estimate = job_estimate(model=model["name"], scale=s, output_mp=pixels * s * s / 1e6, table=table)
+            if estimate is None:
+                labels[s] = model["label"]
+                continue
+            duration = messages.duration(estimate.seconds)
+            template = messages.MODEL_LABEL if len(images) == 1 else messages.MODEL_LABEL_BATCH
+            labels[s] = template.format(plain=model["label"], duration=duration, count=len(images))
+        models.append({**model, "scale_labels": sorted(labels.items()), "text": labels.get(scale, model["label"])})
+    return models
 
 
 def client_rules() -> dict:

@@ -34,8 +34,9 @@ def media(request, pk, kind):
 @login_required
 @require_GET
 def download(request, pk):
-    """The result as ``<original-stem>_x<scale>_<model>.<ext>``: PNG, or ``?format=jpeg|webp``."""
-    export = request.GET.get("format", "png").lower()
+    """The result as ``<original-stem>_x<scale>_<model>.<ext>``: the format the job chose (PNG unless chosen), or
+    ``?format=png|jpeg|webp``."""
+    export = request.GET.get("format", "").lower() or None
     try:
         result = selectors.enhancement_result_file(enhancement=own_enhancement(request, pk), export=export)
     except validation.EnhancementError as exc:  # larger than the format can hold

@@ -13,7 +13,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from enhance import archives, messages, selectors, services, throttles, validation
 from enhance.models import Enhancement
 from enhance.serializers import EnhancementProgressSerializer
-from enhance.views.common import came_from, client_rules, job_form_context, job_options, own_enhancement
+from enhance.views.common import (
+    came_from,
+    client_rules,
+    job_form_context,
+    job_options,
+    own_enhancement,
+    with_time_left,
+)
 
 GALLERY_PAGE_SIZE = 24
 
@@ -70,24 +77,18 @@ def detail(request, pk):
                 return redirect("enhance:detail", pk=pk)
             except validation.EnhancementError as exc:
                 error = exc  # shown as its message, answered with its status (400, or 429 at a limit)
-        form = job_form_context(enhancement.original_width, enhancement.original_height, scale=enhancement.scale)
+        form = job_form_context(enhancement.original_width, enhancement.original_height)
         context = {"enhancement": enhancement, "error": error, **form}
         return render(request, "enhance/preview.html", context, status=error.status if error else 200)
     if request.method == "POST":
         return redirect("enhance:detail", pk=pk)
+    with_time_left([enhancement])
     context = {
         "enhancement": enhancement,
         "queue_position": selectors.enhancement_queue_position(enhancement=enhancement),
         "failed_message": messages.FAILED,
         "cancelled_message": messages.CANCELLED,
-        **job_form_context(
-            enhancement.original_width,
-            enhancement.original_height,
-            scale=enhancement.scale,
-            model=enhancement.model_requested,
-            quality_check=enhancement.quality_check,
-            restore=enhancement.restore,
-        ),
+        **job_form_context(enhancement.original_width, enhancement.original_height, enhancement=enhancement),
     }
     return render(request, "enhance/result.html", context)
 
@@ -164,7 +165,7 @@ def batch_download(request, batch):
 @require_http_methods(["GET", "POST"])
 def batch(request, batch):
     """Several files uploaded together: one settings form for all the ``new`` ones, then their states."""
-    items = _own_batch(request, batch)
+    items = with_time_left(_own_batch(request, batch))
     drafts = [item for item in items if item.status == Enhancement.Status.NEW]
     error = None
     if request.method == "POST" and drafts:
@@ -182,7 +183,11 @@ def batch(request, batch):
         "batch": batch,
         "smallest": smallest,
         "progress": selectors.batch_progress(items),
-        **job_form_context(largest.original_width, largest.original_height),
+        **job_form_context(
+            largest.original_width,
+            largest.original_height,
+            images=[(item.original_width, item.original_height) for item in drafts or items],
+        ),
     }
     return render(request, "enhance/batch.html", context, status=error.status if error else 200)
 
@@ -256,4 +261,5 @@ def gallery(request):
     page = Paginator(selectors.enhancement_list_for_user(user=request.user), GALLERY_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
+    page.object_list = with_time_left(list(page.object_list))
     return render(request, "enhance/gallery.html", {"page": page, "upload_url": reverse("enhance:upload")})

@@ -87,6 +87,9 @@ async function poll() {
       const el = byId.get(String(data.id));
       if (!el || !el.isConnected) continue; // its tile was swapped meanwhile (a cancel or retry)
       const text = el.querySelector("[data-status-text]").textContent;
+      // The estimate changes with every answer: shown, but not a change that keeps the polling fast.
+      const time = el.querySelector("[data-status-time]");
+      if (time) time.textContent = data.time_left || "";
       if (data.status === el.dataset.state && describe(data) === text) continue;
       changed = true;
       if (ACTIVE.has(data.status)) render(el, data);

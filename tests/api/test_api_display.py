@@ -69,7 +69,12 @@ def test_display_while_queued_is_a_202_with_the_queue_position(api, upload):
     first, second = (upload().json()["id"] for _ in range(2))  # outside run_jobs(): they stay queued
     response = api.get("/display")
     assert response.status_code == 202
-    assert response.json() == {"id": second, "status": "queued", "progress": 0, "queue_position": 2}
+    body = response.json()
+    assert {key: body.pop(key) for key in ("seconds_left", "time_left")} == {
+        "seconds_left": 1,  # two 24×16 bicubic results: well under a second, rounded up
+        "time_left": "under a second left",
+    }
+    assert body == {"id": second, "status": "queued", "progress": 0, "queue_position": 2}
     assert api.get(f"/display?id={first}").json()["queue_position"] == 1
 
 
@@ -79,7 +84,14 @@ def test_display_while_running_is_a_202_with_the_progress(api, upload):
     Enhancement.objects.filter(pk=enhancement_id).update(status=Status.RUNNING, progress=40, lease_expires_at=lease)
     response = api.get("/display")
     assert response.status_code == 202
-    assert response.json() == {"id": enhancement_id, "status": "running", "progress": 40, "queue_position": None}
+    assert response.json() == {
+        "id": enhancement_id,
+        "status": "running",
+        "progress": 40,
+        "queue_position": None,
+        "seconds_left": None,  # this row was set running without a start time: no pace, no estimate
+        "time_left": None,
+    }
 
 
 def test_display_of_a_job_whose_worker_died_shows_it_queued_again(api, upload):

@@ -25,25 +25,65 @@ def serializer_result(data: dict):
     return next(iter(serializer.errors.values()))[0]
 
 
+DEFAULTS = {
+    "scale": 2,
+    "model": "default",
+    "quality_check": False,
+    "restore": "auto",
+    "fit": "scale",
+    "target_width": None,
+    "target_height": None,
+    "output_format": "png",
+    "output_quality": 92,
+}
+
+
 @pytest.mark.parametrize(
     ("data", "expected"),
     [
-        ({}, {"scale": 2, "model": "default", "quality_check": False, "restore": "auto"}),
+        ({}, DEFAULTS),
         (
             {"scale": "4", "model": "espcn", "quality_check": "on"},
-            {"scale": 4, "model": "espcn", "quality_check": 1, "restore": "auto"},
+            {**DEFAULTS, "scale": 4, "model": "espcn", "quality_check": 1},
         ),
         (
             {"scale": "3", "model": "", "quality_check": "off", "restore": "strong"},
-            {"scale": 3, "model": "default", "quality_check": 0, "restore": "strong"},
+            {**DEFAULTS, "scale": 3, "quality_check": 0, "restore": "strong"},
         ),
-        ({"model": " espcn "}, {"scale": 2, "model": "espcn", "quality_check": False, "restore": "auto"}),
+        ({"model": " espcn "}, {**DEFAULTS, "model": "espcn"}),
+        (
+            {
+                "fit": "box",
+                "target_width": "1920",
+                "target_height": " 1080 ",
+                "output_format": "WebP",
+                "output_quality": "70",
+            },
+            {
+                **DEFAULTS,
+                "fit": "box",
+                "target_width": 1920,
+                "target_height": 1080,
+                "output_format": "webp",
+                "output_quality": 70,
+            },
+        ),
+        ({"fit": "", "target_width": "", "output_format": "", "output_quality": ""}, DEFAULTS),
         ({"scale": "5"}, messages.SCALE),
         ({"scale": "two"}, messages.SCALE),
         ({"scale": ""}, messages.SCALE),
         ({"scale": "2.5"}, messages.SCALE),
         ({"quality_check": "maybe"}, messages.QUALITY_CHECK_FLAG),
         ({"restore": "max"}, messages.RESTORE),
+        ({"fit": "stretch"}, messages.FIT),
+        ({"target_width": "0"}, "The target width must be a whole number of pixels from 1 to 65535."),
+        ({"target_width": "-5"}, "The target width must be a whole number of pixels from 1 to 65535."),
+        ({"target_height": "12.5"}, "The target height must be a whole number of pixels from 1 to 65535."),
+        ({"target_height": "65536"}, "The target height must be a whole number of pixels from 1 to 65535."),
+        ({"output_format": "gif"}, messages.OUTPUT_FORMAT),
+        ({"output_quality": "0"}, messages.OUTPUT_QUALITY),
+        ({"output_quality": "101"}, messages.OUTPUT_QUALITY),
+        ({"output_quality": "high"}, messages.OUTPUT_QUALITY),
     ],
 )
 def test_form_and_serializer_parse_job_options_alike(data, expected):

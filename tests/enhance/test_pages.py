@@ -182,7 +182,15 @@ def test_queued_result_page_shows_position_and_cancel(signed_in, make_enhancemen
     page = signed_in.get(reverse("enhance:detail", args=[enhancement.pk])).content.decode()
     assert "position 1 in the queue" in page and "Cancel" in page
     status = signed_in.get(reverse("enhance:status", args=[enhancement.pk])).json()
-    assert status == {"id": enhancement.pk, "status": "queued", "progress": 0, "queue_position": 1}
+    assert status == {
+        "id": enhancement.pk,
+        "status": "queued",
+        "progress": 0,
+        "queue_position": 1,
+        "seconds_left": 1,  # a 24×16 result: under a second, rounded up
+        "time_left": "under a second left",
+    }
+    assert "under a second left" in page
     signed_in.post(reverse("enhance:cancel", args=[enhancement.pk]))
     page = signed_in.get(reverse("enhance:detail", args=[enhancement.pk])).content.decode()
     assert "This enhancement was cancelled." in page and "Try again" in page

@@ -42,5 +42,8 @@ def test_models_offer_default_first_with_hints():
 def test_model_labels_use_the_cards_plain_words_and_say_what_default_is():
     labels = {choice["name"]: choice["label"] for choice in selectors.enhancement_models()}
     best = mlcore.resolve_model("default", 2)[0]
-    assert labels["fsrcnn"] == "Fastest — fsrcnn" and labels["espcn"] == "Fast — espcn"
-    assert labels["default"] == f"Default: {labels[best]}" and best in labels["default"]
+    assert labels["fsrcnn"] == "Fastest" and labels["espcn"] == "Fast"
+    assert labels["srcnn"] == "Classic SRCNN" and labels["bicubic"] == "Classic interpolation"
+    hints = {choice["name"]: choice["hint"] for choice in selectors.enhancement_models()}
+    assert hints["fsrcnn"] == "fsrcnn: FSRCNN, works at low resolution." and best in hints["default"]
+    assert labels["default"] == f"Default: {labels[best]}"
