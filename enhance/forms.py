@@ -59,6 +59,7 @@ class JobOptionsForm(forms.Form):
     scale = _OptionField(job_options.parse_scale)
     model = _OptionField(job_options.parse_model)
     quality_check = _OptionField(job_options.parse_quality_check)
+    check_degradation = _OptionField(job_options.parse_check_degradation)
     restore = _OptionField(job_options.parse_restore)
     fit = _OptionField(job_options.parse_fit)
     target_width = _OptionField(job_options.parse_target_width)

@@ -13,6 +13,7 @@ QUALITY_CHECK_MIN_SIDE = 32
 DEFAULT_SCALE = 2
 DEFAULT_MODEL = "default"
 DEFAULT_RESTORE = "auto"
+DEFAULT_CHECK_DEGRADATION = "clean"
 FITS = tuple(fit for fit, _ in messages.FIT_CHOICES)
 DEFAULT_FIT = FITS[0]  # scale
 OUTPUT_FORMATS = tuple(rendering.EXPORT_FORMATS)
@@ -26,6 +27,7 @@ class JobOptions(TypedDict, total=False):
     scale: int
     model: str
     quality_check: bool
+    check_degradation: str
     restore: str
     fit: str
     target_width: int | None
@@ -69,6 +71,19 @@ def parse_quality_check(value) -> bool:
     if text in _FALSE:
         return False
     raise EnhancementError(messages.QUALITY_CHECK_FLAG)
+
+
+def parse_check_degradation(value) -> str:
+    """What the quality check does to the shrunk image before restoring it, as ``evaluate --degradation``:
+    ``clean`` (left out or blank), ``jpeg:Q`` or ``noise:S``; returned in its canonical spelling."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return DEFAULT_CHECK_DEGRADATION
+    if isinstance(value, bool) or len(str(value)) > 20:
+        raise EnhancementError(messages.CHECK_DEGRADATION)
+    try:
+        return mlcore.parse_degradation(value)
+    except mlcore.DegradationError:
+        raise EnhancementError(messages.CHECK_DEGRADATION) from None
 
 
 def parse_restore(value) -> str:
@@ -203,6 +218,7 @@ def check_job(
     scale=DEFAULT_SCALE,
     model: str = DEFAULT_MODEL,
     quality_check: bool = False,
+    check_degradation: str = DEFAULT_CHECK_DEGRADATION,
     restore: str = DEFAULT_RESTORE,
     fit: str = DEFAULT_FIT,
     target_width: int | None = None,
@@ -230,6 +246,7 @@ def check_job(
         "model_resolved": resolved,
         "weights_hash": weights_hash,
         "quality_check": quality_check,
+        "check_degradation": parse_check_degradation(check_degradation),
         "restore": restore,
         "fit": fit,
         **targets,

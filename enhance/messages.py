@@ -26,6 +26,9 @@ TOO_LARGE_OUTPUT = (
 )
 QUALITY_CHECK_TOO_SMALL = "The quality check needs an image of at least {min_side}×{min_side} pixels."
 RESTORE = "Restore must be one of auto, off, strong."
+CHECK_DEGRADATION = (
+    "check_degradation must be clean, jpeg:Q (Q from 1 to 100) or noise:S (S from 0 to 100, e.g. noise:10)."
+)
 # Output size and format, chosen before the run.
 FIT = "Fit must be one of scale, width, height, box."
 TARGET_SIDE = "The target {side} must be a whole number of pixels from 1 to {max_side}."
@@ -66,6 +69,24 @@ RESTORE_CHOICES = [
     ("off", "Off", "Keep every detail as it is (for clean PNGs and drawings)"),
     ("strong", "Strong", "Always clean up: for compressed or noisy photos"),
 ]
+
+# The quality check's low-resolution input, as `manage.py evaluate --degradation` makes it: (value, label).
+CHECK_DEGRADATION_CHOICES = [
+    ("clean", "Clean (as downscaled)"),
+    ("jpeg:90", "JPEG quality 90"),
+    ("jpeg:75", "JPEG quality 75"),
+    ("jpeg:50", "JPEG quality 50"),
+    ("noise:10", "Noise σ 10"),
+]
+
+
+def degradation_label(value: str) -> str:
+    """A check degradation in words: "JPEG quality 60", "Noise σ 7", "Clean (as downscaled)"."""
+    kind, _, amount = value.partition(":")
+    return (
+        dict(CHECK_DEGRADATION_CHOICES).get(value) or {"jpeg": "JPEG quality", "noise": "Noise σ"}[kind] + f" {amount}"
+    )
+
 
 # A job's life.
 FAILED = "Error occurred while upscaling the image, please try again!"

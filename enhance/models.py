@@ -85,6 +85,14 @@ class Enhancement(models.Model):
     weights_hash = models.CharField(max_length=64, blank=True)
     scale = models.PositiveSmallIntegerField(default=2)
     quality_check = models.BooleanField(default=False)
+    check_degradation = models.CharField(
+        max_length=20,
+        default="clean",
+        help_text="The quality check's low-resolution input: clean, jpeg:Q or noise:S (as `evaluate --degradation`).",
+    )
+    check_model = models.CharField(
+        max_length=64, blank=True, help_text="The model the quality check restored with (default routes on its input)."
+    )
     restore = models.CharField(
         max_length=8,
         choices=RESTORE_CHOICES,
@@ -167,6 +175,10 @@ class Enhancement(models.Model):
     original_format = property(lambda self: self.upload.format)
     original_width = property(lambda self: self.upload.width)
     original_height = property(lambda self: self.upload.height)
+
+    @property
+    def check_degradation_label(self) -> str:
+        return messages.degradation_label(self.check_degradation)
 
     @property
     def model_note(self) -> str:

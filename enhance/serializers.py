@@ -73,6 +73,14 @@ class JobOptionsSerializer(serializers.Serializer):
         default=False,
         help_text="Treat the upload as ground truth: downscale, restore, and report PSNR/SSIM against it.",
     )
+    check_degradation = ChoiceOptionField(
+        job_options.parse_check_degradation,
+        choices=messages.CHECK_DEGRADATION_CHOICES,
+        default=job_options.DEFAULT_CHECK_DEGRADATION,
+        help_text="For a quality check: what is done to the shrunk image before it is restored, as "
+        "`manage.py evaluate --degradation`: `clean`, `jpeg:Q` (1–100) or `noise:S` (σ on 0–255).",
+        error_messages={"null": messages.CHECK_DEGRADATION},
+    )
     restore = RestoreField(
         job_options.parse_restore,
         choices=Enhancement.RESTORE_CHOICES,
@@ -257,6 +265,8 @@ class EnhancementSerializer(UrlsMixin, QueuePositionMixin, serializers.ModelSeri
             "model_resolved",
             "weights_hash",
             "quality_check",
+            "check_degradation",
+            "check_model",
             "restore",
             "fit",
             "target_width",

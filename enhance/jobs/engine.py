@@ -52,5 +52,10 @@ def render(
         "size": enhancement.planned_size,  # a target size: the upscale resized down to it
     }
     if enhancement.quality_check:
-        return rendering.quality_check(image, **options)
+        check = {
+            "degradation": enhancement.check_degradation,
+            "requested": enhancement.model_requested,
+            "restore": enhancement.restore,
+        }
+        return rendering.quality_check(image, **options, check=check)
     return rendering.upscale(image, **options), {}

@@ -21,6 +21,7 @@ JOB_OPTIONS = (
     "model_resolved",
     "weights_hash",
     "quality_check",
+    "check_degradation",
     "restore",
     "fit",
     "target_width",
@@ -31,7 +32,7 @@ JOB_OPTIONS = (
 # What the worker finds out before the engine runs: where, which model, and why that one.
 CHOICE = ("device", "model_resolved", "weights_hash", "restoring", "jpeg_quality", "noise_sigma")
 RESULT = ("result", "thumbnail", "result_width", "result_height", "psnr_model", "ssim_model")
-METRICS = ("psnr_bicubic", "ssim_bicubic")
+METRICS = ("psnr_bicubic", "ssim_bicubic", "check_model")
 
 
 @dataclass(frozen=True)

@@ -79,6 +79,8 @@ def job_form_context(
         "chosen_scale": chosen.scale,
         "chosen_model": chosen.model_requested,
         "chosen_quality_check": chosen.quality_check,
+        "check_degradations": messages.CHECK_DEGRADATION_CHOICES,
+        "chosen_check_degradation": chosen.check_degradation,
         "restore_modes": messages.RESTORE_CHOICES,
         "chosen_restore": chosen.restore,
         "fits": messages.FIT_CHOICES,

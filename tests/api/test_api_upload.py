@@ -8,7 +8,8 @@ from PIL import Image
 from rest_framework.test import APIClient
 
 import mlcore
-from enhance.models import Enhancement
+from enhance import messages
+from enhance.models import Enhancement, Upload
 
 pytestmark = pytest.mark.django_db
 Status = Enhancement.Status
@@ -61,6 +62,22 @@ def test_upload_with_quality_check_reports_psnr_and_upscales_as_usual(enhanced, 
     enhancement = enhanced(image=make_upload("big.png", size=(40, 32)), scale=2, quality_check="true")
     assert enhancement.quality_check and enhancement.psnr_model is not None
     assert enhancement.output_size == (80, 64)
+
+
+def test_upload_takes_the_quality_checks_degradation_in_any_spelling(enhanced, make_upload):
+    enhancement = enhanced(
+        image=make_upload("big.png", size=(40, 32)), scale=2, quality_check="true", check_degradation=" JPEG:075 "
+    )
+    assert (enhancement.check_degradation, enhancement.check_model) == ("jpeg:75", "bicubic")
+    assert enhancement.psnr_bicubic is not None and enhancement.check_degradation_label == "JPEG quality 75"
+
+
+@pytest.mark.parametrize("value", ["blur:2", "jpeg:0", "noise:x", "jpeg:" + "9" * 30])
+def test_upload_refuses_an_unknown_check_degradation_and_stores_nothing(upload, value):
+    response = upload(quality_check="true", check_degradation=value)
+    assert response.status_code == 400
+    assert response.json() == {"error": messages.CHECK_DEGRADATION}
+    assert not Enhancement.objects.exists() and not Upload.objects.exists()
 
 
 def unknown_model_message(name="nope") -> str:

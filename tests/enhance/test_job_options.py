@@ -29,6 +29,7 @@ DEFAULTS = {
     "scale": 2,
     "model": "default",
     "quality_check": False,
+    "check_degradation": "clean",
     "restore": "auto",
     "fit": "scale",
     "target_width": None,
@@ -51,6 +52,7 @@ DEFAULTS = {
             {**DEFAULTS, "scale": 3, "quality_check": 0, "restore": "strong"},
         ),
         ({"model": " espcn "}, {**DEFAULTS, "model": "espcn"}),
+        ({"check_degradation": "Noise:10.0"}, {**DEFAULTS, "check_degradation": "noise:10"}),
         (
             {
                 "fit": "box",
@@ -75,6 +77,7 @@ DEFAULTS = {
         ({"scale": "2.5"}, messages.SCALE),
         ({"quality_check": "maybe"}, messages.QUALITY_CHECK_FLAG),
         ({"restore": "max"}, messages.RESTORE),
+        ({"check_degradation": "jpeg"}, messages.CHECK_DEGRADATION),
         ({"fit": "stretch"}, messages.FIT),
         ({"target_width": "0"}, "The target width must be a whole number of pixels from 1 to 65535."),
         ({"target_width": "-5"}, "The target width must be a whole number of pixels from 1 to 65535."),

@@ -72,6 +72,29 @@ def test_quality_check_adds_psnr_and_ssim_to_the_normal_upscale(make_enhancement
     assert 0 < checked.ssim_model <= 1
 
 
+@pytest.mark.parametrize(
+    ("degradation", "restore", "routed"),
+    [("clean", "auto", "edsr_lite"), ("jpeg:50", "auto", "edsr_lite_restore"), ("jpeg:50", "off", "edsr_lite")],
+)
+def test_quality_check_degrades_the_shrunk_image_and_routes_default_on_it(
+    make_enhancement, run_jobs, degradation, restore, routed
+):
+    plain = queue(make_enhancement(size=(64, 48)), run_jobs, restore=restore)
+    checked = queue(
+        make_enhancement(size=(64, 48)), run_jobs, quality_check=True, check_degradation=degradation, restore=restore
+    )
+    assert checked.status == Status.DONE, checked.error
+    assert (checked.check_degradation, checked.check_model) == (degradation, routed)
+    with plain.result.open("rb") as a, checked.result.open("rb") as b:  # the upscale itself is as without it
+        assert a.read() == b.read()
+    # bicubic restored the same degraded image: a JPEG q50 of a smooth gradient loses against the clean one
+    clean = queue(make_enhancement(size=(64, 48)), run_jobs, quality_check=True, model="bicubic")
+    if degradation == "clean":
+        assert checked.psnr_bicubic == pytest.approx(clean.psnr_bicubic)
+    else:
+        assert checked.psnr_bicubic < clean.psnr_bicubic - 0.5
+
+
 def test_quality_check_refuses_an_output_past_the_limit(make_enhancement, settings):
     settings.SRSITE_MAX_OUTPUT_MP = 0.01
     with pytest.raises(EnhancementError, match="The result would be 123×102 pixels"):

@@ -159,6 +159,29 @@ def test_preview_enhance_queues_and_shows_the_result_page(signed_in, make_enhanc
     assert "Download PNG" in page and "Before / after" in page and "1:1 pixels" in page and "48×32" in page
 
 
+def test_quality_check_with_a_degraded_input_from_the_page(signed_in, make_enhancement, run_jobs):
+    enhancement = make_enhancement(size=(48, 40))
+    preview = signed_in.get(reverse("enhance:detail", args=[enhancement.pk])).content.decode()
+    assert 'name="check_degradation"' in preview and '<option value="jpeg:50">JPEG quality 50</option>' in preview
+    form = {"scale": "2", "model": "default", "quality_check": "on", "check_degradation": "jpeg:50"}
+    with run_jobs():
+        response = signed_in.post(reverse("enhance:detail", args=[enhancement.pk]), form)
+    page = signed_in.get(response["Location"]).content.decode()
+    enhancement.refresh_from_db()
+    assert enhancement.status == Status.DONE and enhancement.check_model == "edsr_lite_restore"
+    assert "the shrunk image as JPEG quality 50" in page and '<th scope="row">edsr_lite_restore</th>' in page
+    assert '<option value="jpeg:50" selected>' in page  # the "run again" form keeps the choice
+
+
+def test_preview_with_a_bad_check_degradation_stores_nothing(signed_in, make_enhancement):
+    enhancement = make_enhancement()
+    form = {"quality_check": "on", "check_degradation": "blur:2"}
+    response = signed_in.post(reverse("enhance:detail", args=[enhancement.pk]), form)
+    assert response.status_code == 400 and messages.CHECK_DEGRADATION in response.content.decode()
+    enhancement.refresh_from_db()
+    assert enhancement.status == Status.NEW
+
+
 def test_preview_with_a_bad_scale_shows_the_spec_message(signed_in, make_enhancement):
     enhancement = make_enhancement()
     response = signed_in.post(reverse("enhance:detail", args=[enhancement.pk]), {"scale": "7"})
