@@ -23,14 +23,7 @@ from rest_framework.views import APIView
 from enhance import messages, selectors, services, throttles, tokens, validation
 from enhance import serializers as s
 from enhance.models import Enhancement
-from enhance.throttles import (
-    SignInLocked,
-    TokenRateThrottle,
-    UploadRateThrottle,
-    client_address,
-    signin_attempt,
-    signin_succeeded,
-)
+from enhance.throttles import TokenRateThrottle, UploadRateThrottle, client_address
 
 Status = Enhancement.Status
 ERRORS = {
@@ -240,12 +233,12 @@ class ObtainTokenView(ObtainAuthToken):
     def post(self, request, *args, **kwargs):
         attempt = {"username": str(request.data.get("username", "")), "address": client_address(request)}
         try:
-            signin_attempt(**attempt)
-        except SignInLocked as locked:
+            throttles.attempt("signin", **attempt)
+        except throttles.Locked as locked:
             raise throttles.Throttled(locked.wait_seconds, str(locked)) from None
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        signin_succeeded(**attempt)
+        throttles.attempt_succeeded("signin", **attempt)
         return Response({"token": tokens.token_create(user=serializer.validated_data["user"])})
 
 
