@@ -16,10 +16,10 @@ class AtomicDatabaseCache(DatabaseCache):
     def _key_locked(self, key, version):
         db = router.db_for_write(self.cache_model_class)
         connection = connections[db]
-        quote = connection.ops.quote_name
+        table, expires, cache_key = map(connection.ops.quote_name, (self._table, "expires", "cache_key"))
         with transaction.atomic(using=db), connection.cursor() as cursor:
             cursor.execute(
-                f"UPDATE {quote(self._table)} SET {quote('expires')} = {quote('expires')} WHERE {quote('cache_key')} = %s",
+                f"UPDATE {table} SET {expires} = {expires} WHERE {cache_key} = %s",
                 [self.make_and_validate_key(key, version=version)],
             )
             yield
