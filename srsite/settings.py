@@ -81,10 +81,10 @@ MIDDLEWARE = [
     "enhance.middleware.ServiceUnavailableMiddleware",
     "enhance.security.SecurityHeadersMiddleware",
 ]
-# Every page: scripts and styles from the site only, no inline script. Style attributes stay allowed (the
-# compare view and DRF's browsable API set sizes with them); JS may set styles through the CSSOM anyway.
+# Every page: scripts and styles from the site's files only: no inline script, no <style> element, no style
+# attribute (templates set classes; JS sets styles through the CSSOM, which CSP allows).
 SRSITE_CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; style-src-attr 'unsafe-inline'; "
+    "default-src 'self'; script-src 'self'; style-src 'self'; "
     "img-src 'self' data: blob:; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 )
 
