@@ -67,19 +67,23 @@ def _attempt_keys(kind: str, who: dict[str, str]) -> dict[str, int]:
     return keys
 
 
+COUNT_TRIES = 10  # a cache that neither adds nor increments a key (its database failing) ends in an error
+
+
 def count(key: str, *, timeout: int) -> int:
     """Add one to ``key``'s count (which expires ``timeout`` seconds after the first): the count after it.
 
     Exact across processes when the cache's ``add`` and ``incr`` are atomic, which enhance.checks requires of
     production caches (Redis, Memcached, enhance.cache.AtomicDatabaseCache).
     """
-    while True:
+    for _ in range(COUNT_TRIES):
         if cache.add(key, 1, timeout=timeout):
             return 1
         try:
             return cache.incr(key)
-        except ValueError:  # expired between add and incr: start the window again
+        except ValueError:  # expired between add and incr (or add failed): start the window again
             continue
+    raise RuntimeError(f"The cache could not count {key!r} in {COUNT_TRIES} tries.")
 
 
 def attempt(kind: str, **who: str) -> None:
