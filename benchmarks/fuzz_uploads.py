@@ -4,7 +4,8 @@ real engine in this process, then rows compared with files (``make fuzz``).
     .venv/bin/python benchmarks/fuzz_uploads.py [--count 2000] [--seed 13]
 
 Runs on a throw-away SQLite database and media folder; exits 1 unless every answer is a clear 201/400/413, no
-file or row is orphaned, and every accepted upload's job is ``done``.
+file or row is orphaned, every accepted upload's job is ``done``, and the bytes the storage limit counts are
+the bytes on disk.
 """
 
 import argparse
@@ -58,6 +59,7 @@ def main() -> int:
     if not report.server_errors and not report.not_done:
         shutil.rmtree(work)
     clean = not (report.server_errors or report.not_done or report.orphan_files or report.orphan_rows)
+    clean = clean and report.bytes_recorded == report.bytes_on_disk
     return 0 if clean and set(report.statuses) <= {201, 400, 413} else 1
 
 

@@ -18,7 +18,16 @@ class EnhancementAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     list_select_related = ("owner", "upload")
     raw_id_fields = ("owner", "upload", "batch")
-    readonly_fields = ("task_id", "created_at", "queued_at", "started_at", "finished_at", "heartbeat_at")
+    readonly_fields = (
+        "task_id",
+        "created_at",
+        "queued_at",
+        "started_at",
+        "finished_at",
+        "heartbeat_at",
+        "result_bytes",
+        "export_bytes",
+    )
     fieldsets = (
         (None, {"fields": ("owner", "batch", "upload", "status", "progress", "error")}),
         (
@@ -38,7 +47,10 @@ class EnhancementAdmin(admin.ModelAdmin):
                 )
             },
         ),
-        ("Result", {"fields": ("result", ("result_width", "result_height"), "thumbnail")}),
+        (
+            "Result",
+            {"fields": ("result", ("result_width", "result_height"), "thumbnail", ("result_bytes", "export_bytes"))},
+        ),
         ("Quality check", {"fields": (("psnr_model", "ssim_model"), ("psnr_bicubic", "ssim_bicubic"))}),
         ("Times", {"fields": ("created_at", "queued_at", "started_at", "finished_at")}),
     )

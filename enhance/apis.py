@@ -10,7 +10,6 @@ from django.http import FileResponse
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
@@ -24,14 +23,7 @@ from rest_framework.views import APIView
 from enhance import archives, messages, selectors, services, throttles, tokens, validation
 from enhance import serializers as s
 from enhance.models import Enhancement
-from enhance.throttles import (
-    SignInLocked,
-    TokenRateThrottle,
-    UploadRateThrottle,
-    client_address,
-    signin_attempt,
-    signin_succeeded,
-)
+from enhance.throttles import TokenRateThrottle, UploadRateThrottle, client_address
 
 Status = Enhancement.Status
 ERRORS = {
@@ -290,19 +282,10 @@ class ObtainTokenView(ObtainAuthToken):
     def post(self, request, *args, **kwargs):
         attempt = {"username": str(request.data.get("username", "")), "address": client_address(request)}
         try:
-            signin_attempt(**attempt)
-        except SignInLocked as locked:
+            throttles.attempt("signin", **attempt)
+        except throttles.Locked as locked:
             raise throttles.Throttled(locked.wait_seconds, str(locked)) from None
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        signin_succeeded(**attempt)
+        throttles.attempt_succeeded("signin", **attempt)
         return Response({"token": tokens.token_create(user=serializer.validated_data["user"])})
-
-
-class ApiDocsView(SpectacularSwaggerSplitView):
-    """Swagger UI, its start-up script served as a file (the split view) and its page's styles in css/api.css
-    (templates/drf_spectacular/swagger_ui.html): the site's CSP as it is, with no inline ``<style>``."""
-
-    @extend_schema(exclude=True)
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)

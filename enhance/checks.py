@@ -1,25 +1,32 @@
-"""``manage.py check`` (and every start of runserver or a command that checks): production needs a cache
-shared by all web processes, or each process would keep its own throttle and sign-in attempt counts."""
+"""``manage.py check`` (and every start of runserver or a command that checks, `make serve` first of all):
+production needs a cache shared by all web processes whose ``add`` and ``incr`` are atomic, or attempt counts
+would be kept per process or lose attempts counted at the same moment (enhance.throttles.count)."""
 
 from django.conf import settings
 from django.core import checks
 
-PER_PROCESS_CACHES = (
-    "django.core.cache.backends.locmem.LocMemCache",
-    "django.core.cache.backends.dummy.DummyCache",
+# Shared by every process, with atomic add and incr (Redis SET NX / INCRBY, memcached add / incr, and the
+# database cache that takes the key's lock first). Django's plain database and file caches count with a read
+# and a write; the memory and dummy caches are per process.
+ATOMIC_SHARED_CACHES = (
+    "django.core.cache.backends.redis.RedisCache",
+    "django.core.cache.backends.memcached.PyMemcacheCache",
+    "django.core.cache.backends.memcached.PyLibMCCache",
+    "enhance.cache.AtomicDatabaseCache",
 )
 
 
 @checks.register(checks.Tags.caches)
 def shared_cache_in_production(app_configs, **kwargs):
     backend = settings.CACHES["default"]["BACKEND"]
-    if settings.DEBUG or backend not in PER_PROCESS_CACHES:
+    if settings.DEBUG or backend in ATOMIC_SHARED_CACHES:
         return []
     return [
         checks.Error(
-            f"The default cache ({backend}) is per process: throttles and sign-in limits would not hold "
-            "across web processes.",
-            hint="Set REDIS_URL, or leave CACHES to srsite.settings (the database cache without DEBUG).",
+            f"The default cache ({backend}) cannot count attempts exactly across web processes: sign-in, "
+            "password reset, sign-up and upload limits would not hold.",
+            hint="Set REDIS_URL, or leave CACHES to srsite.settings (enhance.cache.AtomicDatabaseCache without "
+            "DEBUG); the caches accepted in production: " + ", ".join(ATOMIC_SHARED_CACHES) + ".",
             id="enhance.E001",
         )
     ]

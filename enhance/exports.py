@@ -1,10 +1,12 @@
 """A finished result in each download format: PNG as stored; JPEG and WebP encoded on the first download and
-kept as files beside it (a 16 MP WebP costs about a second of web CPU), deleted with the enhancement."""
+kept as files beside it (a 16 MP WebP costs about a second of web CPU), deleted with the enhancement. Their
+bytes are recorded on the row (``export_bytes``): they count against the owner's storage like the result."""
 
 from pathlib import PurePosixPath
 from typing import BinaryIO
 
 from django.core.files.base import ContentFile
+from django.db.models import F
 from PIL import Image
 
 from enhance import messages, rendering
@@ -42,7 +44,10 @@ def open_export(enhancement: Enhancement, export: str) -> BinaryIO:
     if not storage.exists(name):
         with enhancement.result.open("rb") as file, Image.open(file) as image:
             image.load()
-            saved = storage.save(name, ContentFile(rendering.encode(image, export, enhancement.output_quality)))
-        if saved != name:  # another request stored it first: keep theirs, drop this copy
+            data = rendering.encode(image, export, enhancement.output_quality)
+        saved = storage.save(name, ContentFile(data))
+        if saved != name:  # another request stored it first: keep theirs (it counted it), drop this copy
             storage.delete(saved)
+        else:
+            Enhancement.objects.filter(pk=enhancement.pk).update(export_bytes=F("export_bytes") + len(data))
     return storage.open(name, "rb")

@@ -1,34 +1,70 @@
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
-from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, UserCreationForm
 
 from enhance import job_options, throttles
 from enhance.validation import EnhancementError
 
 
-class SignupForm(UserCreationForm):
+class AttemptLimitMixin:
+    """Attempts of ``attempt_kind`` limited per client address and per the names it gives (enhance.throttles),
+    counted before the form checks anything: a locked-out attempt is a form error with code ``locked``.
+    ``request`` is the form's (Django's sign-in forms take it; the others get it from their view)."""
+
+    attempt_kind = ""
+    give_back_on_success = False  # a right password gives its attempt back; a reset or a sign-up does not
+
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.request = request
+
+    def attempt_names(self) -> dict[str, str]:
+        return {}
+
+    def clean(self):
+        attempt = {**self.attempt_names(), "address": throttles.client_address(self.request)}
+        try:
+            throttles.attempt(self.attempt_kind, **attempt)
+        except throttles.Locked as locked:
+            raise forms.ValidationError(str(locked), code="locked") from None
+        cleaned = super().clean()
+        if self.give_back_on_success:
+            throttles.attempt_succeeded(self.attempt_kind, **attempt)
+        return cleaned
+
+
+class SignInLimitMixin(AttemptLimitMixin):
+    """Sign-in attempts, before the password is checked; for every form that checks one (the site's and the
+    admin's)."""
+
+    attempt_kind = "signin"
+    give_back_on_success = True
+
+    def __init__(self, request=None, *args, **kwargs):  # Django's sign-in forms take the request first
+        super().__init__(*args, request=request, **kwargs)
+
+    def attempt_names(self):
+        return {"username": self.cleaned_data.get("username") or ""}
+
+
+class SignupForm(AttemptLimitMixin, UserCreationForm):
+    """``/accounts/signup/``: sign-up attempts limited per address (each one may make an account)."""
+
+    attempt_kind = "signup"
     email = forms.EmailField(required=False, help_text="Optional; used only to reset your password.")
 
     class Meta(UserCreationForm.Meta):
         fields = ("username", "email")
 
 
-class SignInLimitMixin:
-    """Sign-in attempts limited per username and per client address (``enhance.throttles``), before the
-    password is checked; for every form that checks one (the site's and the admin's)."""
+class ThrottledPasswordResetForm(AttemptLimitMixin, PasswordResetForm):
+    """``/accounts/password_reset/``: requests limited per address and per e-mail address (a person's inbox
+    cannot be flooded with reset mail)."""
 
-    def clean(self):
-        attempt = {
-            "username": self.cleaned_data.get("username") or "",
-            "address": throttles.client_address(self.request),
-        }
-        try:
-            throttles.signin_attempt(**attempt)
-        except throttles.SignInLocked as locked:
-            raise forms.ValidationError(str(locked), code="locked") from None
-        cleaned = super().clean()  # checks the password
-        throttles.signin_succeeded(**attempt)
-        return cleaned
+    attempt_kind = "reset"
+
+    def attempt_names(self):
+        return {"email": self.cleaned_data.get("email") or str(self.data.get("email", ""))}
 
 
 class ThrottledAuthenticationForm(SignInLimitMixin, AuthenticationForm):

@@ -117,11 +117,13 @@ TOO_MANY_MEGAPIXELS = (
     "Please wait for some to finish."
 )
 STORAGE_FULL = (
-    "Your storage is full: this would keep {megabytes} MB of uploads; the most is {limit} MB. "
+    "Your storage is full: this would keep {megabytes} MB of images and results; the most is {limit} MB. "
     "Please delete some enhancements first."
 )
 TOO_MANY_UPLOADS = "Too many uploads (at most {rate}). Please try again in {seconds} seconds."
 SIGN_IN_LOCKED = "Too many sign-in attempts. Please wait {minutes} minutes and try again."
+RESET_LOCKED = "Too many password reset requests. Please wait {minutes} minutes and try again."
+SIGN_UP_LOCKED = "Too many sign-up attempts. Please wait {minutes} minutes and try again."
 
 # Lookups, the API's own parameters, sign-in, outages.
 NOT_FOUND = "Not found."

@@ -79,6 +79,10 @@ class Enhancement(models.Model):
     result_width = models.PositiveIntegerField(null=True, blank=True)
     result_height = models.PositiveIntegerField(null=True, blank=True)
     thumbnail = models.FileField(upload_to=thumbnail_upload_to, blank=True)
+    # Bytes stored for this job besides its upload (enhance.services.limits.stored_bytes sums them): the result
+    # with its thumbnail, set when the job finishes; the download formats cached beside it (enhance.exports).
+    result_bytes = models.PositiveBigIntegerField(default=0)
+    export_bytes = models.PositiveBigIntegerField(default=0)
 
     model_requested = models.CharField(max_length=64, default="default")
     model_resolved = models.CharField(max_length=64, blank=True)

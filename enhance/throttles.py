@@ -1,5 +1,6 @@
-"""How often a client may try: its address behind the trusted proxies, sign-in attempts per username and per
-address, and uploads per user (pages and API count alike). Counts live in the shared cache."""
+"""How often a client may try: its address behind the trusted proxies; sign-in, password reset and sign-up
+attempts per address and per name (``ATTEMPT_LIMITS``); uploads per user (pages and API count alike). Counts live
+in the shared cache, counted atomically."""
 
 import contextlib
 import hashlib
@@ -24,38 +25,79 @@ def client_address(request) -> str:
     return hops[-min(proxies, len(hops))]
 
 
-class SignInLocked(Exception):
-    """Too many sign-in attempts for a username or from an address; ``str()`` is the message for people."""
+# Attempts that a client may make in ``SRSITE_LOGIN_WINDOW_MINUTES``, per kind: the message of a refusal, and
+# the counters each attempt adds to, named by the parts of the attempt they count (each its own ceiling).
+# Sign-in counts a username from one address (the guesser's limit), any usernames from one address, and one
+# username from everywhere with a higher ceiling: an attacker at one address cannot lock a person out.
+ATTEMPT_LIMITS = {
+    "signin": (
+        messages.SIGN_IN_LOCKED,
+        {
+            ("username", "address"): "SRSITE_LOGIN_ATTEMPTS",
+            ("address",): "SRSITE_LOGIN_ADDRESS_ATTEMPTS",
+            ("username",): "SRSITE_LOGIN_USER_ATTEMPTS",
+        },
+    ),
+    "reset": (
+        messages.RESET_LOCKED,
+        {("address",): "SRSITE_RESET_ATTEMPTS", ("email",): "SRSITE_RESET_ATTEMPTS"},
+    ),
+    "signup": (messages.SIGN_UP_LOCKED, {("address",): "SRSITE_SIGNUP_ATTEMPTS"}),
+}
 
-    def __init__(self):
-        super().__init__(messages.SIGN_IN_LOCKED.format(minutes=settings.SRSITE_LOGIN_WINDOW_MINUTES))
+
+class Locked(Exception):
+    """Too many attempts of one kind (sign-in, password reset, sign-up); ``str()`` is the message for people."""
+
+    def __init__(self, kind: str):
+        message = ATTEMPT_LIMITS[kind][0]
+        super().__init__(message.format(minutes=settings.SRSITE_LOGIN_WINDOW_MINUTES))
         self.wait_seconds = settings.SRSITE_LOGIN_WINDOW_MINUTES * 60
 
 
-def _signin_keys(username: str, address: str) -> list[str]:
-    name = hashlib.sha256(username.casefold().encode()).hexdigest()[:32]  # any length, no odd characters
-    return [f"signin:user:{name}", f"signin:addr:{address}"]
+def _attempt_keys(kind: str, who: dict[str, str]) -> dict[str, int]:
+    """The cache key of each counter an attempt adds to, with its ceiling (values hashed: any length, no odd
+    characters; names compared as people write them, regardless of case)."""
+    keys = {}
+    for parts, setting in ATTEMPT_LIMITS[kind][1].items():
+        value = "\n".join(who.get(part, "").casefold() for part in parts)
+        keys[f"attempts:{kind}:{'+'.join(parts)}:{hashlib.sha256(value.encode()).hexdigest()[:32]}"] = getattr(
+            settings, setting
+        )
+    return keys
 
 
-def signin_attempt(*, username: str, address: str) -> None:
-    """Count an attempt before the password is checked; SignInLocked once the username or the address has
-    made ``SRSITE_LOGIN_ATTEMPTS`` within the window (those refused count too, so waiting is the way out)."""
-    window = settings.SRSITE_LOGIN_WINDOW_MINUTES * 60
-    counts = []
-    for key in _signin_keys(username, address):
-        cache.add(key, 0, timeout=window)
+COUNT_TRIES = 10  # a cache that neither adds nor increments a key (its database failing) ends in an error
+
+
+def count(key: str, *, timeout: int) -> int:
+    """Add one to ``key``'s count (which expires ``timeout`` seconds after the first): the count after it.
+
+    Exact across processes when the cache's ``add`` and ``incr`` are atomic, which enhance.checks requires of
+    production caches (Redis, Memcached, enhance.cache.AtomicDatabaseCache).
+    """
+    for _ in range(COUNT_TRIES):
+        if cache.add(key, 1, timeout=timeout):
+            return 1
         try:
-            counts.append(cache.incr(key))
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, timeout=window)
-            counts.append(1)
-    if max(counts) > settings.SRSITE_LOGIN_ATTEMPTS:
-        raise SignInLocked
+            return cache.incr(key)
+        except ValueError:  # expired between add and incr (or add failed): start the window again
+            continue
+    raise RuntimeError(f"The cache could not count {key!r} in {COUNT_TRIES} tries.")
 
 
-def signin_succeeded(*, username: str, address: str) -> None:
+def attempt(kind: str, **who: str) -> None:
+    """Count an attempt of ``kind`` (``ATTEMPT_LIMITS``) before anything is checked; Locked once any of its
+    counters has passed its ceiling within the window (refused attempts count too: waiting is the way out)."""
+    window = settings.SRSITE_LOGIN_WINDOW_MINUTES * 60
+    over = [count(key, timeout=window) > ceiling for key, ceiling in _attempt_keys(kind, who).items()]
+    if any(over):
+        raise Locked(kind)
+
+
+def attempt_succeeded(kind: str, **who: str) -> None:
     """A right password gives its attempt back: people who sign in often are never locked out by it."""
-    for key in _signin_keys(username, address):
+    for key in _attempt_keys(kind, who):
         with contextlib.suppress(ValueError):
             cache.decr(key)
 

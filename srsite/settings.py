@@ -81,10 +81,10 @@ MIDDLEWARE = [
     "enhance.middleware.ServiceUnavailableMiddleware",
     "enhance.security.SecurityHeadersMiddleware",
 ]
-# Every page: scripts and styles from the site only, no inline script. Style attributes stay allowed (the
-# compare view and DRF's browsable API set sizes with them); JS may set styles through the CSSOM anyway.
+# Every page: scripts and styles from the site's files only: no inline script, no <style> element, no style
+# attribute (templates set classes; JS sets styles through the CSSOM, which CSP allows).
 SRSITE_CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; style-src-attr 'unsafe-inline'; "
+    "default-src 'self'; script-src 'self'; style-src 'self'; "
     "img-src 'self' data: blob:; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 )
 
@@ -184,13 +184,14 @@ elif SRSITE_TASK_BACKEND == "rq":
     RQ = {"JOB_CLASS": "django_tasks_rq.Job", "WORKER_CLASS": "rq.worker.SimpleWorker"}
 else:
     raise ImproperlyConfigured(f"SRSITE_TASK_BACKEND must be db or rq, not {SRSITE_TASK_BACKEND!r}.")
-# Throttle and sign-in attempt counts must be shared by every web process: Redis when there is one, else the
-# database in production (`migrate` makes its table). Only DEBUG keeps Django's per-process memory cache, and
-# a check refuses a per-process cache without DEBUG.
+# Throttle and attempt counts must be shared by every web process and counted atomically: Redis when there is
+# one, else the database in production (enhance.cache: Django's database cache counting under the key's lock;
+# `migrate` makes its table). Only DEBUG keeps Django's per-process memory cache; a check (enhance.E001)
+# refuses without DEBUG any cache that is per process or counts with a separate read and write.
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 elif not DEBUG:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "srsite_cache"}}
+    CACHES = {"default": {"BACKEND": "enhance.cache.AtomicDatabaseCache", "LOCATION": "srsite_cache"}}
 
 REST_FRAMEWORK = {
     # Token first: its WWW-Authenticate header makes an anonymous request a 401 rather than a 403.
@@ -212,9 +213,16 @@ REST_FRAMEWORK = {
 # outermost trusted proxy saw. 0 (default): the header is ignored, so a client cannot choose its address.
 SRSITE_TRUSTED_PROXIES = int(_env("SRSITE_TRUSTED_PROXIES", "0"))
 REST_FRAMEWORK["NUM_PROXIES"] = SRSITE_TRUSTED_PROXIES
-# Sign-in attempts (/accounts/login/, /admin/login/, /api/auth/token/) per username and per client address in a window.
-SRSITE_LOGIN_ATTEMPTS = int(_env("SRSITE_LOGIN_ATTEMPTS", "10"))
+# Attempts in a window of SRSITE_LOGIN_WINDOW_MINUTES (enhance.throttles.ATTEMPT_LIMITS). Sign-in
+# (/accounts/login/, /admin/login/, /api/auth/token/): one username from one address, any usernames from one
+# address, one username from all addresses (higher: an attacker at one address cannot lock a person out).
 SRSITE_LOGIN_WINDOW_MINUTES = int(_env("SRSITE_LOGIN_WINDOW_MINUTES", "15"))
+SRSITE_LOGIN_ATTEMPTS = int(_env("SRSITE_LOGIN_ATTEMPTS", "10"))
+SRSITE_LOGIN_ADDRESS_ATTEMPTS = int(_env("SRSITE_LOGIN_ADDRESS_ATTEMPTS", "30"))
+SRSITE_LOGIN_USER_ATTEMPTS = int(_env("SRSITE_LOGIN_USER_ATTEMPTS", "100"))
+# Password reset requests per address and per e-mail address; sign-up attempts per address.
+SRSITE_RESET_ATTEMPTS = int(_env("SRSITE_RESET_ATTEMPTS", "5"))
+SRSITE_SIGNUP_ATTEMPTS = int(_env("SRSITE_SIGNUP_ATTEMPTS", "10"))
 # /healthz names failing parts and their errors only to staff or with `Authorization: Bearer <this>`.
 SRSITE_HEALTH_TOKEN = _env("SRSITE_HEALTH_TOKEN")
 # Throttles (DRF rate strings, "<count>/<sec|min|hour|day>"): uploads per user, token requests per address.

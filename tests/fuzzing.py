@@ -11,9 +11,11 @@ from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.contrib.auth import get_user_model
 from PIL import Image
 
 from enhance.models import Enhancement
+from enhance.services.limits import stored_bytes
 
 # What a fuzz run changes in settings: no throttle in the way, and inputs small enough that an accepted
 # mutant (a header grown to a bigger size that still decodes) stays a quick job.
@@ -103,6 +105,8 @@ class FuzzReport:
     not_done: list = field(default_factory=list)  # (name, status, error) of accepted uploads
     orphan_files: list = field(default_factory=list)
     orphan_rows: int = 0
+    bytes_recorded: int = 0  # what the storage limit counts (sizes in the database)
+    bytes_on_disk: int = 0  # what the media folder holds
 
     @property
     def accepted(self) -> int:
@@ -113,6 +117,7 @@ class FuzzReport:
             f"sent {self.sent}: " + ", ".join(f"{code} × {n}" for code, n in sorted(self.statuses.items())),
             f"accepted {self.accepted}, jobs not done {len(self.not_done)}, 5xx {len(self.server_errors)}, "
             f"orphan files {len(self.orphan_files)}, orphan rows {self.orphan_rows}",
+            f"stored bytes recorded {self.bytes_recorded:,}, on disk {self.bytes_on_disk:,}",
             *(f"  {n} × {message}" for message, n in self.messages.most_common()),
         ]
 
@@ -149,6 +154,9 @@ def fuzz_uploads(
             report.not_done.append((accepted[row.pk], row.status, row.error))
     report.orphan_rows = Enhancement.objects.exclude(pk__in=accepted).count()
     kept = {f.name for row in Enhancement.objects.all() for f in (row.original, row.result, row.thumbnail) if f}
-    on_disk = {str(p.relative_to(media_root)) for p in Path(media_root).rglob("*") if p.is_file()}
+    files = [p for p in Path(media_root).rglob("*") if p.is_file()]
+    on_disk = {str(p.relative_to(media_root)) for p in files}
     report.orphan_files = sorted(on_disk - kept)
+    report.bytes_recorded = sum(stored_bytes(owner=user) for user in get_user_model().objects.all())
+    report.bytes_on_disk = sum(p.stat().st_size for p in files)
     return report

@@ -74,13 +74,15 @@ def _render_and_store(enhancement: Enhancement, saved: list[str]) -> dict:
             raise JobAborted
 
     result, metrics = engine.render(enhancement, device=device, on_choice=on_choice, on_progress=on_progress)
-    enhancement.result.save("result.png", ContentFile(rendering.encode(result)), save=False)
+    png, thumb = rendering.encode(result), rendering.thumbnail(result)
+    enhancement.result.save("result.png", ContentFile(png), save=False)
     saved.append(enhancement.result.name)
-    enhancement.thumbnail.save("thumb.webp", ContentFile(rendering.thumbnail(result)), save=False)
+    enhancement.thumbnail.save("thumb.webp", ContentFile(thumb), save=False)
     saved.append(enhancement.thumbnail.name)
     return {
         "result": enhancement.result.name,
         "thumbnail": enhancement.thumbnail.name,
+        "result_bytes": len(png) + len(thumb),  # counted against the owner's storage (services.limits)
         "result_width": result.width,
         "result_height": result.height,
         **metrics,

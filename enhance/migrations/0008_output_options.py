@@ -3,7 +3,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("enhance", "0004_hash_api_tokens"),
+        ("enhance", "0005_stored_bytes"),
     ]
 
     operations = [

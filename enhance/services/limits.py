@@ -1,6 +1,6 @@
 """Per-user limits (settings, docs/deploy.md): jobs queued or running, the megapixels those jobs will make,
-bytes of uploads kept; and drafts that expire. A refusal is an EnhancementError (429 or 413) raised inside the
-transaction that would write, before anything is stored."""
+bytes stored (uploads, results and the files derived from them); and drafts that expire. A refusal is an
+EnhancementError (429 or 413) raised inside the transaction that would write, before anything is stored."""
 
 import logging
 import math
@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Sum
+from django.db.models import F, Sum
 from django.utils import timezone
 
 from enhance import messages
@@ -19,8 +19,23 @@ from enhance.validation import EnhancementError
 logger = logging.getLogger(__name__)
 
 
+# Every kind of file the site keeps for a job besides its upload, as the Enhancement column recording its bytes:
+# a new derived file kind adds its column here, and stored_bytes counts it.
+DERIVED_BYTES = ("result_bytes", "export_bytes")
+
+
+def stored_bytes(*, owner) -> int:
+    """Bytes stored for ``owner``, from the sizes recorded in the database (no file is looked at): each upload
+    once, however many enhancements share it, plus every enhancement's derived files."""
+    uploads = Upload.objects.filter(owner_id=owner.pk).aggregate(total=Sum("bytes"))["total"] or 0
+    derived = sum((F(name) for name in DERIVED_BYTES[1:]), F(DERIVED_BYTES[0]))
+    jobs = Enhancement.objects.filter(owner_id=owner.pk).aggregate(total=Sum(derived))["total"] or 0
+    return uploads + jobs
+
+
 def check_room(*, owner, new_bytes: int = 0, jobs: Iterable[Enhancement] = ()) -> None:
-    """Refuse storing ``new_bytes`` more of uploads, or queueing ``jobs`` (not yet active), for ``owner``.
+    """Refuse storing ``new_bytes`` more of uploads, or queueing ``jobs`` (not yet active), for ``owner``: a
+    job makes a result, so none is queued once the storage is full.
 
     Locks the owner's row first: two requests of one person are checked one after the other (PostgreSQL;
     SQLite runs one writer at a time anyway), so together they cannot pass a limit each alone would not.
@@ -28,9 +43,10 @@ def check_room(*, owner, new_bytes: int = 0, jobs: Iterable[Enhancement] = ()) -
     jobs = list(jobs)
     get_user_model().objects.select_for_update().filter(pk=owner.pk).exists()
     mine = Enhancement.objects.filter(owner_id=owner.pk)
-    if new_bytes:  # each upload counted once, however many enhancements share it
-        stored = (Upload.objects.filter(owner_id=owner.pk).aggregate(total=Sum("bytes"))["total"] or 0) + new_bytes
-        if stored > settings.SRSITE_MAX_STORED_MB * 1024 * 1024:
+    if new_bytes or jobs:
+        stored = stored_bytes(owner=owner) + new_bytes
+        limit = settings.SRSITE_MAX_STORED_MB * 1024 * 1024
+        if stored > limit or (not new_bytes and stored >= limit):  # a job alone: refused only once full
             raise EnhancementError(
                 messages.STORAGE_FULL.format(megabytes=_mb(stored), limit=settings.SRSITE_MAX_STORED_MB), status=413
             )

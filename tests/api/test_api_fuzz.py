@@ -26,6 +26,7 @@ def test_300_mutated_images_get_clear_answers_and_every_accepted_one_finishes(
     assert report.server_errors == []
     assert report.not_done == []
     assert (report.orphan_files, report.orphan_rows) == ([], 0)
+    assert report.bytes_recorded == report.bytes_on_disk > 0  # the storage limit counts every file kept
     assert set(report.statuses) <= {201, 400, 413}
     assert report.accepted > 30 and report.statuses[400] > 30  # the mutants both pass and fail the checks
 

@@ -2,8 +2,10 @@
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from enhance import selectors, services
+from enhance.jobs import fair
 from enhance.models import Enhancement
 
 Status = Enhancement.Status
@@ -27,6 +29,21 @@ def test_queue_position_counts_what_runs_before_under_round_robin(
     # alice 1, bob 1, alice 2, bob 2, alice 3
     assert [positions[job.pk] for job in alices] == [1, 3, 5]
     assert [positions[job.pk] for job in bobs] == [2, 4]
+
+
+@pytest.mark.django_db
+def test_queue_position_puts_the_owner_served_last_behind_one_never_served(
+    user, make_user, make_enhancement, django_capture_on_commit_callbacks
+):
+    bob = make_user("bob")
+    served = make_enhancement(owner=user)
+    Enhancement.objects.filter(pk=served.pk).update(status=Status.DONE, started_at=timezone.now())
+    with django_capture_on_commit_callbacks():
+        alices = queue_many(make_enhancement, user, 2)  # queued first, but alice was served just now
+        bobs = queue_many(make_enhancement, bob, 2)
+    positions = [selectors.enhancement_queue_position(enhancement=job) for job in bobs + alices]
+    assert positions == [1, 3, 2, 4]  # bob 1, alice 1, bob 2, alice 2
+    assert list(fair.queued_in_fair_order().values_list("pk", flat=True)[:1]) == [bobs[0].pk]
 
 
 @pytest.mark.django_db(transaction=True)

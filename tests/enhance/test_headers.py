@@ -30,6 +30,12 @@ def test_the_sign_in_page_has_the_csp(client):
     assert "unsafe-inline" not in response["Content-Security-Policy"].split("script-src")[1].split(";")[0]
 
 
+@pytest.mark.parametrize("url", ["/accounts/login/", "/api/docs/", "/api/"])
+def test_no_page_allows_inline_styles(client, url):
+    policy = client.get(url)["Content-Security-Policy"]
+    assert "style-src 'self';" in policy and "unsafe-inline" not in policy and "style-src-attr" not in policy
+
+
 def test_user_files_are_sandboxed_and_not_sniffed(signed_in, make_enhancement):
     enhancement = make_enhancement(name="page.png")
     response = signed_in.get(f"/enhancements/{enhancement.pk}/files/original/")
@@ -50,9 +56,19 @@ def test_api_docs_page_has_no_inline_script(client):
     assert client.get(start_up)["Content-Type"].startswith("application/javascript")
 
 
+SCRIPTS = Path(settings.BASE_DIR) / "static" / "js"
+INLINE_STYLE = re.compile(r"""\sstyle\s*=|<style[\s>]|setAttribute\(\s*["']style""", re.IGNORECASE)
+
+
 @pytest.mark.parametrize("template", sorted(TEMPLATES.rglob("*.html")), ids=lambda p: p.name)
-def test_templates_have_no_inline_script_or_event_handlers(template):
+def test_templates_have_no_inline_script_style_or_event_handlers(template):
     html = template.read_text()
     assert not re.search(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)[^>]*>", html), "inline <script>"
     assert not re.search(r"\son[a-z]+\s*=", html), "inline event handler"
     assert "javascript:" not in html
+    assert not INLINE_STYLE.search(html), "inline style"
+
+
+@pytest.mark.parametrize("script", sorted(SCRIPTS.glob("*.js")), ids=lambda p: p.name)
+def test_scripts_build_no_inline_style(script):
+    assert not INLINE_STYLE.search(script.read_text())  # sizes go through the CSSOM (style.setProperty)

@@ -77,7 +77,7 @@ def test_stored_upload_bytes_per_user_are_limited_with_a_413(api_upload, setting
     response = api_upload(data=data)
     assert response.status_code == 413
     assert response.json()["error"] == (
-        "Your storage is full: this would keep 1.1 MB of uploads; the most is 1 MB. "
+        "Your storage is full: this would keep 1.1 MB of images and results; the most is 1 MB. "
         "Please delete some enhancements first."
     )
     assert Enhancement.objects.count() == 1 and len(media_files()) == 1

@@ -73,3 +73,31 @@ def test_undoing_it_puts_each_original_back_on_its_row(make_enhancement, media_f
     )
     assert media_files() == files_before
     migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_stored_bytes_are_measured_from_the_files_of_existing_results(media_files):
+    old = migrate([("enhance", "0004_hash_api_tokens")])
+    User, Batch, Upload, Enhancement = (
+        old.get_model(*name.split("."))
+        for name in ("auth.User", "enhance.Batch", "enhance.Upload", "enhance.Enhancement")
+    )
+    alice = User.objects.create(username="alice")
+    upload = Upload.objects.create(
+        owner=alice, file=default_storage.save("originals/a.png", ContentFile(b"o" * 10)), name="a.png",
+        bytes=10, format="PNG", width=12, height=8,
+    )  # fmt: skip
+    result = default_storage.save("results/r.png", ContentFile(b"r" * 300))
+    thumbnail = default_storage.save("thumbnails/t.webp", ContentFile(b"t" * 20))
+    default_storage.save("results/r.webp", ContentFile(b"w" * 70))  # a cached download of the result
+    kept = Enhancement.objects.create(
+        owner=alice, batch=Batch.objects.create(owner=alice), upload=upload, result=result, thumbnail=thumbnail,
+        status="done",
+    )  # fmt: skip
+    draft = Enhancement.objects.create(owner=alice, batch=Batch.objects.create(owner=alice), upload=upload)
+
+    new = migrate([("enhance", "0005_stored_bytes")])
+    rows = new.get_model("enhance", "Enhancement").objects
+    assert rows.values_list("result_bytes", "export_bytes").get(pk=kept.pk) == (320, 70)
+    assert rows.values_list("result_bytes", "export_bytes").get(pk=draft.pk) == (0, 0)
+    migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())

@@ -61,11 +61,21 @@ def test_make_serve_refuses_to_start_without_a_secret_key():
     assert "DJANGO_SECRET_KEY must be set" in done.stderr
 
 
-def test_a_per_process_cache_without_debug_is_a_check_error(settings):
+@pytest.mark.parametrize(
+    "backend",
+    [
+        "django.core.cache.backends.locmem.LocMemCache",  # per process
+        "django.core.cache.backends.db.DatabaseCache",  # shared, but counts with a separate read and write
+        "django.core.cache.backends.filebased.FileBasedCache",
+    ],
+)
+def test_a_cache_that_cannot_count_across_processes_is_a_check_error_without_debug(settings, backend):
     settings.DEBUG = False
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    with pytest.raises(SystemCheckError, match=r"enhance\.E001"):
+    settings.CACHES = {"default": {"BACKEND": backend, "LOCATION": "srsite_cache"}}
+    with pytest.raises(SystemCheckError, match=r"enhance\.E001.*cannot count attempts exactly"):
         call_command("check")
+    settings.CACHES = {"default": {"BACKEND": "enhance.cache.AtomicDatabaseCache", "LOCATION": "srsite_cache"}}
+    call_command("check")  # what srsite.settings uses without Redis
 
 
 def test_make_run_stops_server_worker_and_reaper_on_sigterm(tmp_path):

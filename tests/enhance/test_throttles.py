@@ -1,7 +1,9 @@
-"""Throttles that hold: sign-in attempts per username and per address whatever X-Forwarded-For says, and
-uploads counted alike on the page and the API."""
+"""Throttles that hold: sign-in, password reset and sign-up attempts per address and per name whatever
+X-Forwarded-For says, and uploads counted alike on the page and the API."""
 
 import pytest
+from django.contrib.auth.models import User
+from django.core import mail
 from django.core.cache import cache
 from django.test import Client, RequestFactory
 from rest_framework.test import APIClient
@@ -33,7 +35,7 @@ def test_200_logins_with_rotating_forwarded_for_get_at_most_the_limit_through(cl
 
 def test_rotating_usernames_from_one_address_are_limited_too(client, settings):
     codes = [login(client, f"victim{i}", forwarded_for=f"192.0.2.{i}").status_code for i in range(50)]
-    assert codes.count(200) == settings.SRSITE_LOGIN_ATTEMPTS
+    assert codes.count(200) == settings.SRSITE_LOGIN_ADDRESS_ATTEMPTS == 30
 
 
 def test_locked_out_sign_in_says_why_even_with_the_right_password(client, user):
@@ -71,8 +73,16 @@ def test_a_trusted_proxy_count_takes_the_address_the_proxy_saw(settings):
 
 def test_behind_a_trusted_proxy_one_username_is_still_limited(client, user, settings):
     settings.SRSITE_TRUSTED_PROXIES = 1
-    codes = [login(client, "alice", forwarded_for=f"198.51.100.{i}").status_code for i in range(40)]
-    assert codes.count(200) == 10
+    codes = [login(client, "alice", forwarded_for=f"198.51.{i // 250}.{i % 250}").status_code for i in range(150)]
+    assert codes.count(200) == settings.SRSITE_LOGIN_USER_ATTEMPTS == 100  # from everywhere together
+
+
+def test_an_attacker_at_one_address_cannot_lock_a_person_out(user, settings):
+    settings.SRSITE_TRUSTED_PROXIES = 1
+    attacker = Client()
+    codes = [login(attacker, "alice", forwarded_for="203.0.113.66").status_code for _ in range(60)]
+    assert codes.count(200) == 10 and codes.count(429) == 50
+    assert login(Client(), "alice", "correct horse battery", forwarded_for="198.51.100.7").status_code == 302
 
 
 def test_token_endpoint_with_rotating_forwarded_for_gets_at_most_the_limit_through(user, settings):
@@ -111,3 +121,43 @@ def test_token_rate_per_address_ignores_a_rotating_forwarded_for(user, settings)
         for i in range(6)
     ]
     assert codes == [400, 400, 400, 429, 429, 429]
+
+
+RESET_LOCKED = "Too many password reset requests. Please wait 15 minutes and try again."
+SIGN_UP_LOCKED = "Too many sign-up attempts. Please wait 15 minutes and try again."
+
+
+def reset(client, email, forwarded_for):
+    return client.post("/accounts/password_reset/", {"email": email}, HTTP_X_FORWARDED_FOR=forwarded_for)
+
+
+def test_password_reset_with_rotating_forwarded_for_gets_at_most_the_limit_through(client, make_user, settings):
+    make_user("bob", email="bob@example.com")
+    answers = [reset(client, f"someone{i}@example.com", f"10.4.0.{i}") for i in range(100)]
+    assert [a.status_code for a in answers].count(302) == settings.SRSITE_RESET_ATTEMPTS == 5  # "e-mail sent"
+    assert answers[-1].status_code == 429 and RESET_LOCKED in answers[-1].content.decode()
+    assert reset(client, "bob@example.com", "10.4.1.1").status_code == 429  # the address is locked for any e-mail
+    assert mail.outbox == []
+
+
+def test_password_reset_mail_to_one_person_is_limited_from_many_addresses(client, make_user, settings):
+    settings.SRSITE_TRUSTED_PROXIES = 1
+    make_user("bob", email="bob@example.com")
+    codes = [
+        reset(client, "Bob@Example.com" if i % 2 else "bob@example.com", f"198.51.{i}.9").status_code for i in range(20)
+    ]
+    assert codes == [302] * 5 + [429] * 15
+    assert len(mail.outbox) == 5
+    assert reset(client, "carol@example.com", "198.51.200.9").status_code == 302  # others are not held up
+
+
+def test_sign_up_with_rotating_forwarded_for_gets_at_most_the_limit_through(client, settings):
+    codes = []
+    for i in range(40):
+        fields = {"username": f"new{i}", "password1": "a long pass phrase 7", "password2": "a long pass phrase 7"}
+        codes.append(Client().post("/accounts/signup/", fields, HTTP_X_FORWARDED_FOR=f"10.5.0.{i}").status_code)
+    assert codes.count(302) == settings.SRSITE_SIGNUP_ATTEMPTS == 10 and codes.count(429) == 30
+    assert User.objects.count() == 10
+    refused = client.post("/accounts/signup/", {"username": "late"}, HTTP_X_FORWARDED_FOR="10.5.1.1")
+    assert refused.status_code == 429 and SIGN_UP_LOCKED in refused.content.decode()
+    assert not User.objects.filter(username="late").exists()
