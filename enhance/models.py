@@ -51,6 +51,9 @@ class Upload(models.Model):
     format = models.CharField(max_length=16)
     width = models.PositiveIntegerField()
     height = models.PositiveIntegerField()
+    # A small WebP for tiles, made once on first use (enhance/exports.py), stored beside the original.
+    thumbnail = models.FileField(blank=True)
+    thumbnail_bytes = models.PositiveBigIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self):
@@ -78,6 +81,9 @@ class Enhancement(models.Model):
     result_width = models.PositiveIntegerField(null=True, blank=True)
     result_height = models.PositiveIntegerField(null=True, blank=True)
     thumbnail = models.FileField(upload_to=thumbnail_upload_to, blank=True)
+    # The result at display size (WebP), what the result page shows until zoomed past fit (enhance/exports.py).
+    preview = models.FileField(blank=True)
+    preview_bytes = models.PositiveBigIntegerField(null=True, blank=True)
 
     model_requested = models.CharField(max_length=64, default="default")
     model_resolved = models.CharField(max_length=64, blank=True)

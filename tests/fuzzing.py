@@ -9,6 +9,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
+from operator import attrgetter
 from pathlib import Path
 
 from PIL import Image
@@ -148,7 +149,9 @@ def fuzz_uploads(
         if row.status != Enhancement.Status.DONE:
             report.not_done.append((accepted[row.pk], row.status, row.error))
     report.orphan_rows = Enhancement.objects.exclude(pk__in=accepted).count()
-    kept = {f.name for row in Enhancement.objects.all() for f in (row.original, row.result, row.thumbnail) if f}
+    files = ("original", "result", "thumbnail", "preview", "upload.thumbnail")
+    every_row = Enhancement.objects.select_related("upload")
+    kept = {f.name for row in every_row for f in (attrgetter(name)(row) for name in files) if f}
     on_disk = {str(p.relative_to(media_root)) for p in Path(media_root).rglob("*") if p.is_file()}
     report.orphan_files = sorted(on_disk - kept)
     return report

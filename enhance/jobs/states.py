@@ -18,7 +18,16 @@ Status = Enhancement.Status
 JOB_OPTIONS = ("scale", "model_requested", "model_resolved", "weights_hash", "quality_check", "restore")
 # What the worker finds out before the engine runs: where, which model, and why that one.
 CHOICE = ("device", "model_resolved", "weights_hash", "restoring", "jpeg_quality", "noise_sigma")
-RESULT = ("result", "thumbnail", "result_width", "result_height", "psnr_model", "ssim_model")
+RESULT = (
+    "result",
+    "thumbnail",
+    "preview",
+    "preview_bytes",
+    "result_width",
+    "result_height",
+    "psnr_model",
+    "ssim_model",
+)
 METRICS = ("psnr_bicubic", "ssim_bicubic")
 
 
