@@ -43,6 +43,7 @@ function setup(root) {
     }
     const zoomed = view.zoom !== "fit";
     root.classList.toggle("zoomed", zoomed);
+    root.classList.toggle("pixels", zoomed && scaleOf(first) >= 1); // pixels shown as squares, never blurred
     root.querySelectorAll("[data-zoom]").forEach((button) => {
       button.setAttribute("aria-pressed", String(button.dataset.zoom === String(view.zoom)));
     });
@@ -118,6 +119,8 @@ function setup(root) {
       const divider = stage === sliderPane && (view.zoom === "fit" || onDivider);
       drag = { divider, x: event.clientX, y: event.clientY, cx: view.cx, cy: view.cy, box };
       stage.setPointerCapture(event.pointerId);
+      // Keys work after a pointer too: the slider's arrows after moving the divider, the view's otherwise.
+      (divider ? slider : stage).focus({ preventScroll: true });
       stage.classList.add("dragging");
       if (divider) setPosition(((event.clientX - box.left) / box.width) * 100);
       event.preventDefault();

@@ -181,3 +181,33 @@ def test_panning_moves_every_pane_together_and_labels_stay_on_screen(page: Page,
                 return t.left >= s.left && t.right <= s.right && t.top >= s.top && t.bottom <= s.bottom; }"""
         )
     expect(page.get_by_role("link", name="Download PNG")).to_be_in_viewport()
+
+
+def touch_drag(page: Page, start: tuple[float, float], end: tuple[float, float], steps: int = 5) -> None:
+    """One finger from ``start`` to ``end``, as chromium's touch input (pointer events of type touch)."""
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": start[0], "y": start[1]}]})
+    for n in range(1, steps + 1):
+        x = start[0] + (end[0] - start[0]) * n / steps
+        y = start[1] + (end[1] - start[1]) * n / steps
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [{"x": x, "y": y}]})
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+
+
+@pytest.mark.browser_context_args(has_touch=True, is_mobile=False)
+@pytest.mark.django_db(transaction=True)
+def test_touch_drags_the_divider_and_pans_when_zoomed(page: Page, result_url):
+    page.goto(result_url)
+    stage = "[data-pane=slider]"
+    box = page.locator(stage).bounding_box()
+    middle = box["y"] + box["height"] / 2
+    touch_drag(page, (box["x"] + box["width"] / 2, middle), (box["x"] + box["width"] / 4, middle))
+    position = page.locator(stage).evaluate("(el) => parseFloat(el.style.getPropertyValue('--pos'))")
+    assert position == pytest.approx(25, abs=1)
+
+    page.get_by_role("button", name="200%").click()
+    start = image_offset(page, stage, "img.after")
+    touch_drag(page, (box["x"] + box["width"] * 0.75, middle), (box["x"] + box["width"] * 0.75 - 100, middle - 40))
+    moved = image_offset(page, stage, "img.after")
+    assert moved[:2] == [pytest.approx(start[0] - 100, abs=1), pytest.approx(start[1] - 40, abs=1)]
+    assert image_offset(page, stage, ".before-layer img") == moved
