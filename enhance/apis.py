@@ -111,7 +111,12 @@ class DisplayView(APIView):
             raise validation.EnhancementError(messages.CANCELLED, status=409)
         if enhancement.status == Status.NEW:
             raise validation.EnhancementError(messages.NOT_QUEUED_YET, status=409)
-        result = selectors.enhancement_result_file(enhancement=enhancement, export=query.validated_data.get("output"))
+        if query.validated_data["size"] == "preview":
+            result = selectors.enhancement_preview_file(enhancement=enhancement)
+        else:
+            result = selectors.enhancement_result_file(
+                enhancement=enhancement, export=query.validated_data.get("output")
+            )
         if query.validated_data["format"] == "base64":
             with result.open() as file:
                 data = base64.b64encode(file.read()).decode("ascii")

@@ -1,16 +1,22 @@
-"""A finished result in each download format: PNG as stored; JPEG and WebP encoded on the first download and
-kept as files beside it (a 16 MP WebP costs about a second of web CPU), deleted with the enhancement. Their
-bytes are recorded on the row (``export_bytes``): they count against the owner's storage like the result."""
+"""Files made from a stored file, once, and kept beside it: the result in each download format (PNG as
+stored; JPEG and WebP encoded on the first download: a 16 MP WebP costs about a second of web CPU), the
+result's display-sized preview (made by the worker as the job finishes, or on first use for older rows) and
+the upload's thumbnail (made on first use). Each is deleted with the file it was made from (signals.py);
+each is recorded on its row with its size in bytes (``export_bytes`` sums the cached download formats), so
+they count against the owner's storage (enhance.services.limits)."""
 
+from collections.abc import Callable
 from pathlib import PurePosixPath
 from typing import BinaryIO
 
 from django.core.files.base import ContentFile
 from django.db.models import F
+from django.db.models.fields.files import FieldFile
 from PIL import Image
 
+import mlcore
 from enhance import messages, rendering
-from enhance.models import Enhancement
+from enhance.models import Enhancement, Upload
 from enhance.validation import EnhancementError
 
 EXTENSIONS = {"png": "png", "jpeg": "jpg", "webp": "webp"}
@@ -31,8 +37,35 @@ def variant_name(result_name: str, export: str) -> str:
     return str(PurePosixPath(result_name).with_suffix("." + EXTENSIONS[export]))
 
 
+PREVIEW_SUFFIX = "-preview.webp"
+THUMBNAIL_SUFFIX = "-thumb.webp"
+
+
+def _beside(name: str, suffix: str) -> str:
+    path = PurePosixPath(name)
+    return str(path.with_name(path.stem + suffix))
+
+
 def variant_names(result_name: str) -> list[str]:
-    return [variant_name(result_name, export) for export in EXTENSIONS if export != "png"]
+    """Every file that may have been made from the result (deleted with it, made or not)."""
+    exported = [variant_name(result_name, export) for export in EXTENSIONS if export != "png"]
+    return [*exported, _beside(result_name, PREVIEW_SUFFIX)]
+
+
+def upload_variant_names(original_name: str) -> list[str]:
+    return [_beside(original_name, THUMBNAIL_SUFFIX)]
+
+
+def store_once(storage, name: str, make: Callable[[], bytes]) -> tuple[int, bool]:
+    """Store ``make()``'s bytes as ``name`` unless that file exists already: its size in bytes, and whether
+    this call stored it."""
+    made = False
+    if not storage.exists(name):
+        saved = storage.save(name, ContentFile(make()))
+        if saved != name:  # another request stored it first: keep theirs, drop this copy
+            storage.delete(saved)
+        made = saved == name
+    return storage.size(name), made
 
 
 def open_export(enhancement: Enhancement, export: str) -> BinaryIO:
@@ -41,13 +74,55 @@ def open_export(enhancement: Enhancement, export: str) -> BinaryIO:
         return enhancement.result.open("rb")
     storage = enhancement.result.storage
     name = variant_name(enhancement.result.name, export)
-    if not storage.exists(name):
-        with enhancement.result.open("rb") as file, Image.open(file) as image:
-            image.load()
-            data = rendering.encode(image, export, enhancement.output_quality)
-        saved = storage.save(name, ContentFile(data))
-        if saved != name:  # another request stored it first: keep theirs (it counted it), drop this copy
-            storage.delete(saved)
-        else:
-            Enhancement.objects.filter(pk=enhancement.pk).update(export_bytes=F("export_bytes") + len(data))
+    size, made = store_once(
+        storage, name, lambda: rendering.encode(_decoded(enhancement.result), export, enhancement.output_quality)
+    )
+    if made:  # this request stored it (a racing one that lost counted nothing)
+        Enhancement.objects.filter(pk=enhancement.pk).update(export_bytes=F("export_bytes") + size)
     return storage.open(name, "rb")
+
+
+def _decoded(result: FieldFile) -> Image.Image:
+    with result.open("rb") as file, Image.open(file) as image:
+        image.load()
+        return image
+
+
+def store_preview(result: FieldFile, image: Image.Image | None = None) -> tuple[str, int]:
+    """Make and store the preview of ``result`` (from ``image`` when the caller has it decoded); its name and
+    size, for the row to record."""
+    name = _beside(result.name, PREVIEW_SUFFIX)
+    size, _ = store_once(
+        result.storage, name, lambda: rendering.preview(image if image is not None else _decoded(result))
+    )
+    return name, size
+
+
+def result_preview(enhancement: Enhancement) -> FieldFile | None:
+    """The result's display-sized preview, made now if this row has none yet (rows finished before previews
+    existed); None while there is no result."""
+    if enhancement.preview or not enhancement.result:
+        return enhancement.preview or None
+    name, size = store_preview(enhancement.result)
+    Enhancement.objects.filter(pk=enhancement.pk, result=enhancement.result.name).update(
+        preview=name, preview_bytes=size
+    )
+    enhancement.preview, enhancement.preview_bytes = name, size
+    return enhancement.preview
+
+
+def upload_thumbnail(upload: Upload) -> FieldFile:
+    """The upload's small thumbnail (tiles show it before there is a result), made on first use."""
+    if upload.thumbnail:
+        return upload.thumbnail
+    name = _beside(upload.file.name, THUMBNAIL_SUFFIX)
+
+    def make() -> bytes:
+        with upload.file.open("rb") as file:
+            image, _ = mlcore.open_image(file)  # upright, as the job sees it
+        return rendering.thumbnail(image)
+
+    size, _ = store_once(upload.file.storage, name, make)
+    Upload.objects.filter(pk=upload.pk).update(thumbnail=name, thumbnail_bytes=size)
+    upload.thumbnail, upload.thumbnail_bytes = name, size
+    return upload.thumbnail

@@ -52,6 +52,9 @@ class Upload(models.Model):
     format = models.CharField(max_length=16)
     width = models.PositiveIntegerField()
     height = models.PositiveIntegerField()
+    # A small WebP for tiles, made once on first use (enhance/exports.py), stored beside the original.
+    thumbnail = models.FileField(blank=True)
+    thumbnail_bytes = models.PositiveBigIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self):
@@ -83,6 +86,9 @@ class Enhancement(models.Model):
     # with its thumbnail, set when the job finishes; the download formats cached beside it (enhance.exports).
     result_bytes = models.PositiveBigIntegerField(default=0)
     export_bytes = models.PositiveBigIntegerField(default=0)
+    # The result at display size (WebP), what the result page shows until zoomed past fit (enhance/exports.py).
+    preview = models.FileField(blank=True)
+    preview_bytes = models.PositiveBigIntegerField(default=0)
 
     model_requested = models.CharField(max_length=64, default="default")
     model_resolved = models.CharField(max_length=64, blank=True)

@@ -131,25 +131,36 @@ def model_zoo() -> dict:
 
 @dataclass(frozen=True)
 class ResultFile:
-    """A finished enhancement's result, ready to send: ``open()`` gives the bytes in the chosen format."""
+    """A finished enhancement's result, ready to send: ``open()`` gives the bytes in the chosen format (or
+    the display-sized preview, a WebP)."""
 
     enhancement: Enhancement
     export: str
+    preview: bool = False
 
     @property
     def filename(self) -> str:
         """``<original-stem>_x<scale>_<model>.<ext>``, or ``<original-stem>_<W>x<H>_<model>.<ext>`` for a target
-        size (docs/spec.md §2.3)."""
+        size (docs/spec.md §2.3); ``…_preview.webp`` for the preview."""
         e = self.enhancement
         size = f"x{e.scale}" if e.planned_size is None else "{}x{}".format(*e.output_size)
-        return f"{e.original_stem}_{size}_{e.model_resolved}.{exports.EXTENSIONS[self.export]}"
+        stem = f"{e.original_stem}_{size}_{e.model_resolved}"
+        return f"{stem}_preview.webp" if self.preview else f"{stem}.{exports.EXTENSIONS[self.export]}"
 
     @property
     def content_type(self) -> str:
         return rendering.EXPORT_FORMATS[self.export][1]
 
     def open(self) -> BinaryIO:
+        if self.preview:
+            return exports.result_preview(self.enhancement).open("rb")
         return exports.open_export(self.enhancement, self.export)
+
+
+def enhancement_preview_file(*, enhancement: Enhancement) -> ResultFile | None:
+    """The result at display size (made now for a row finished before previews existed); None while there
+    is no result."""
+    return ResultFile(enhancement, "webp", preview=True) if enhancement.result else None
 
 
 def enhancement_result_file(*, enhancement: Enhancement, export: str | None = None) -> ResultFile | None:

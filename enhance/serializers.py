@@ -139,10 +139,17 @@ class UrlsSerializer(serializers.Serializer):
     result_page = serializers.URLField(help_text="The result page on the site.")
 
 
-def enhancement_urls(request, enhancement: Enhancement) -> dict:
+class UrlsWithPreviewSerializer(UrlsSerializer):
+    preview = serializers.URLField(help_text="GET it for the result at display size (WebP, longest side 1600 px).")
+
+
+def enhancement_urls(request, enhancement: Enhancement, *, preview: bool = False) -> dict:
     display = f"{reverse('api:display')}?id={enhancement.pk}"
     result_page = reverse("enhance:detail", args=[enhancement.pk])
-    return {"display": request.build_absolute_uri(display), "result_page": request.build_absolute_uri(result_page)}
+    urls = {"display": request.build_absolute_uri(display), "result_page": request.build_absolute_uri(result_page)}
+    if preview:
+        urls["preview"] = request.build_absolute_uri(f"{display}&size=preview")
+    return urls
 
 
 class UrlsMixin(serializers.Serializer):
@@ -151,6 +158,14 @@ class UrlsMixin(serializers.Serializer):
     @extend_schema_field(UrlsSerializer)
     def get_urls(self, enhancement) -> dict:
         return enhancement_urls(self.context["request"], enhancement)
+
+
+class UrlsWithPreviewMixin(UrlsMixin):
+    """The enhancement's full representation also names its display-sized preview."""
+
+    @extend_schema_field(UrlsWithPreviewSerializer)
+    def get_urls(self, enhancement) -> dict:
+        return enhancement_urls(self.context["request"], enhancement, preview=True)
 
 
 class EnhancementCreatedSerializer(UrlsMixin, serializers.ModelSerializer):
@@ -232,7 +247,7 @@ class BatchSerializer(BatchProgressSerializer):
     urls = BatchUrlsSerializer()
 
 
-class EnhancementSerializer(UrlsMixin, QueuePositionMixin, serializers.ModelSerializer):
+class EnhancementSerializer(UrlsWithPreviewMixin, QueuePositionMixin, serializers.ModelSerializer):
     batch = serializers.UUIDField(source="batch_id", read_only=True, help_text="GET /api/batches/{batch}/.")
     model = serializers.CharField(source="model_requested", read_only=True)
     message = serializers.SerializerMethodField(help_text="What to tell a person when it failed or was cancelled.")
@@ -316,6 +331,17 @@ class DisplayQuerySerializer(serializers.Serializer):
         error_messages={"invalid_choice": messages.OUTPUT_FORMAT},
         help_text="The image format; left out: the job's `output_format` (PNG unless chosen).",
     )
+    size = serializers.ChoiceField(
+        choices=["full", "preview"],
+        default="full",
+        error_messages={"invalid_choice": messages.DISPLAY_SIZE},
+        help_text='"preview": the result at display size (WebP, longest side 1600 px) instead of the full image.',
+    )
+
+    def validate(self, attrs):
+        if attrs["size"] == "preview" and self.initial_data.get("output", "webp") != "webp":
+            raise serializers.ValidationError({"output": messages.PREVIEW_OUTPUT})
+        return attrs
 
 
 class Base64ImageSerializer(serializers.Serializer):

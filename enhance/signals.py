@@ -11,7 +11,7 @@ from enhance.models import Batch, Enhancement, Upload
 
 def _delete_on_commit(storage, names: list[str]) -> None:
     def delete_files():
-        for name in names:
+        for name in dict.fromkeys(names):  # each once (a recorded file may also be named as a variant)
             storage.delete(name)
 
     # Only once the delete is committed: a rolled-back delete keeps its files.
@@ -20,9 +20,9 @@ def _delete_on_commit(storage, names: list[str]) -> None:
 
 @receiver(post_delete, sender=Enhancement)
 def enhancement_files_delete(sender, instance: Enhancement, **kwargs):
-    names = [f.name for f in (instance.result, instance.thumbnail) if f]
+    names = [f.name for f in (instance.result, instance.thumbnail, instance.preview) if f]
     if instance.result:
-        names += exports.variant_names(instance.result.name)  # JPEG/WebP downloads cached beside it
+        names += exports.variant_names(instance.result.name)  # cached downloads and the preview beside it
     _delete_on_commit(instance.result.storage, names)
     Upload.objects.filter(pk=instance.upload_id, enhancements__isnull=True).delete()
     Batch.objects.filter(pk=instance.batch_id, enhancements__isnull=True).delete()
@@ -30,5 +30,6 @@ def enhancement_files_delete(sender, instance: Enhancement, **kwargs):
 
 @receiver(post_delete, sender=Upload)
 def upload_file_delete(sender, instance: Upload, **kwargs):
-    if instance.file:
-        _delete_on_commit(instance.file.storage, [instance.file.name])
+    if instance.file:  # with its thumbnail, made or not
+        names = [instance.file.name, *exports.upload_variant_names(instance.file.name)]
+        _delete_on_commit(instance.file.storage, names)

@@ -9,6 +9,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
+from operator import attrgetter
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
@@ -153,10 +154,12 @@ def fuzz_uploads(
         if row.status != Enhancement.Status.DONE:
             report.not_done.append((accepted[row.pk], row.status, row.error))
     report.orphan_rows = Enhancement.objects.exclude(pk__in=accepted).count()
-    kept = {f.name for row in Enhancement.objects.all() for f in (row.original, row.result, row.thumbnail) if f}
-    files = [p for p in Path(media_root).rglob("*") if p.is_file()]
-    on_disk = {str(p.relative_to(media_root)) for p in files}
+    files = ("original", "result", "thumbnail", "preview", "upload.thumbnail")
+    every_row = Enhancement.objects.select_related("upload")
+    kept = {f.name for row in every_row for f in (attrgetter(name)(row) for name in files) if f}
+    on_disk_files = [p for p in Path(media_root).rglob("*") if p.is_file()]
+    on_disk = {str(p.relative_to(media_root)) for p in on_disk_files}
     report.orphan_files = sorted(on_disk - kept)
     report.bytes_recorded = sum(stored_bytes(owner=user) for user in get_user_model().objects.all())
-    report.bytes_on_disk = sum(p.stat().st_size for p in files)
+    report.bytes_on_disk = sum(p.stat().st_size for p in on_disk_files)
     return report

@@ -10,7 +10,7 @@ import logging
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from enhance import rendering
+from enhance import exports, rendering
 from enhance.jobs import engine, fair
 from enhance.jobs.backends import WorkerLost
 from enhance.jobs.states import transition
@@ -60,7 +60,7 @@ def run(*, enhancement_id: int, task_id: str = "") -> bool:
 
 
 def _render_and_store(enhancement: Enhancement, saved: list[str]) -> dict:
-    """Run the engine, store result and thumbnail; returns the fields the finished row gets."""
+    """Run the engine, store the result, its thumbnail and its preview; returns the fields the finished row gets."""
     fence = enhancement.started_at
     device = engine.prepare()
 
@@ -79,10 +79,14 @@ def _render_and_store(enhancement: Enhancement, saved: list[str]) -> dict:
     saved.append(enhancement.result.name)
     enhancement.thumbnail.save("thumb.webp", ContentFile(thumb), save=False)
     saved.append(enhancement.thumbnail.name)
+    preview, preview_bytes = exports.store_preview(enhancement.result, result)
+    saved.append(preview)
     return {
         "result": enhancement.result.name,
         "thumbnail": enhancement.thumbnail.name,
         "result_bytes": len(png) + len(thumb),  # counted against the owner's storage (services.limits)
+        "preview": preview,
+        "preview_bytes": preview_bytes,
         "result_width": result.width,
         "result_height": result.height,
         **metrics,

@@ -31,7 +31,17 @@ JOB_OPTIONS = (
 )
 # What the worker finds out before the engine runs: where, which model, and why that one.
 CHOICE = ("device", "model_resolved", "weights_hash", "restoring", "jpeg_quality", "noise_sigma")
-RESULT = ("result", "thumbnail", "result_bytes", "result_width", "result_height", "psnr_model", "ssim_model")
+RESULT = (
+    "result",
+    "thumbnail",
+    "result_bytes",
+    "preview",
+    "preview_bytes",
+    "result_width",
+    "result_height",
+    "psnr_model",
+    "ssim_model",
+)
 METRICS = ("psnr_bicubic", "ssim_bicubic", "check_model")
 
 

@@ -3,7 +3,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("enhance", "0005_stored_bytes"),
+        ("enhance", "0006_display_images"),
     ]
 
     operations = [

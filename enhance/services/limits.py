@@ -21,13 +21,16 @@ logger = logging.getLogger(__name__)
 
 # Every kind of file the site keeps for a job besides its upload, as the Enhancement column recording its bytes:
 # a new derived file kind adds its column here, and stored_bytes counts it.
-DERIVED_BYTES = ("result_bytes", "export_bytes")
+DERIVED_BYTES = ("result_bytes", "export_bytes", "preview_bytes")
 
 
 def stored_bytes(*, owner) -> int:
     """Bytes stored for ``owner``, from the sizes recorded in the database (no file is looked at): each upload
     once, however many enhancements share it, plus every enhancement's derived files."""
-    uploads = Upload.objects.filter(owner_id=owner.pk).aggregate(total=Sum("bytes"))["total"] or 0
+    # an upload: its file and the thumbnail made of it for the tiles (enhance.exports.upload_thumbnail)
+    uploads = (
+        Upload.objects.filter(owner_id=owner.pk).aggregate(total=Sum(F("bytes") + F("thumbnail_bytes")))["total"] or 0
+    )
     derived = sum((F(name) for name in DERIVED_BYTES[1:]), F(DERIVED_BYTES[0]))
     jobs = Enhancement.objects.filter(owner_id=owner.pk).aggregate(total=Sum(derived))["total"] or 0
     return uploads + jobs

@@ -6,20 +6,27 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.views.decorators.http import require_GET
 
-from enhance import messages, selectors, validation
+from enhance import exports, messages, selectors, validation
 from enhance.api_errors import error_response
 from enhance.views.common import own_enhancement
 
-FILE_KINDS = ("original", "result", "thumbnail")
+# The display-sized images are made on first use where a row has none yet (rows older than previews).
+FILE_KINDS = {
+    "original": lambda enhancement: enhancement.original,
+    "result": lambda enhancement: enhancement.result,
+    "thumbnail": lambda enhancement: enhancement.thumbnail,
+    "preview": exports.result_preview,
+    "original-thumbnail": lambda enhancement: exports.upload_thumbnail(enhancement.upload),
+}
 
 
 @login_required
 @require_GET
 def media(request, pk, kind):
-    """An enhancement's original, result or thumbnail, inline, to its owner only."""
+    """An enhancement's original, result, their display-sized images, inline, to its owner only."""
     if kind not in FILE_KINDS:
         raise Http404
-    field = getattr(own_enhancement(request, pk), kind)
+    field = FILE_KINDS[kind](own_enhancement(request, pk))
     if not field:
         raise Http404(messages.NOT_MADE_YET)
     content_type = mimetypes.guess_type(field.name)[0] or "application/octet-stream"

@@ -41,7 +41,7 @@ def test_retrieve_describes_a_finished_enhancement(api, enhanced):
 
 def test_delete_removes_the_row_and_its_files(api, enhanced, media_files, run_jobs):
     enhancement = enhanced()
-    assert len(media_files()) == 3  # original, result, thumbnail
+    assert len(media_files()) == 4  # original, result, thumbnail, preview
     with run_jobs():  # files go once the deletion is committed
         response = api.delete(f"/api/enhancements/{enhancement.pk}/")
     assert response.status_code == 204

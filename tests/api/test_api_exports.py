@@ -83,7 +83,7 @@ def test_jpeg_and_webp_downloads_are_encoded_once_and_deleted_with_the_enhanceme
 def test_deleting_an_account_deletes_cached_downloads_too(enhanced, api, user, media_files, run_jobs):
     enhancement = enhanced()
     api.get(f"/display?id={enhancement.pk}&output=webp")
-    assert len(media_files()) == 4  # original, result, thumbnail, WebP
+    assert len(media_files()) == 5  # original, result, thumbnail, preview, WebP
     with run_jobs():
         user.delete()
     assert media_files() == []
@@ -92,7 +92,7 @@ def test_deleting_an_account_deletes_cached_downloads_too(enhanced, api, user, m
 def test_deleting_an_upload_deletes_the_cached_downloads_of_its_enhancements(enhanced, api, media_files, run_jobs):
     enhancement = enhanced()
     api.get(f"/display?id={enhancement.pk}&output=jpeg")
-    assert len(media_files()) == 4  # original, result, thumbnail, JPEG
+    assert len(media_files()) == 5  # original, result, thumbnail, preview, JPEG
     with run_jobs():
         enhancement.upload.delete()  # its enhancements go with it, and every file of theirs
     assert not Enhancement.objects.exists() and media_files() == []
@@ -105,3 +105,32 @@ def test_an_unhandled_error_under_the_api_is_json_without_debug(api, settings, m
     response = api.get("/api/models/")
     assert response.status_code == 500
     assert response.json() == {"error": "Something went wrong on our side. Please try again later."}
+
+
+def test_api_names_the_preview_and_serves_it(enhanced, api, make_upload):
+    enhancement = enhanced(image=make_upload("photo.png", size=(400, 300)), scale=4)
+    urls = api.get(f"/api/enhancements/{enhancement.pk}/").json()["urls"]
+    assert urls["preview"] == f"http://testserver/display?id={enhancement.pk}&size=preview"
+    response = api.get(urls["preview"])
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/webp"
+    assert "photo_x4_bicubic_preview.webp" in response["Content-Disposition"]
+    data = b"".join(response.streaming_content)
+    assert len(data) == enhancement.preview_bytes
+    with Image.open(io.BytesIO(data)) as preview:
+        assert preview.size == (1600, 1200)
+    as_json = api.get(f"{urls['preview']}&format=base64").json()
+    assert as_json["image"].startswith("data:image/webp;base64,")
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("size=small", 'Size must be "preview", or left out for the full image.'),
+        ("size=preview&output=png", "The preview is a WebP image: leave output out, or ask for the full image."),
+    ],
+)
+def test_api_refuses_a_bad_preview_query(enhanced, api, query, message):
+    enhancement = enhanced()
+    response = api.get(f"/display?id={enhancement.pk}&{query}")
+    assert (response.status_code, response.json()) == (400, {"error": message})

@@ -31,7 +31,7 @@ def test_schema_validates_without_warnings_and_lists_every_endpoint(tmp_path):
     assert schema["openapi"].startswith("3.")
     assert {url: set(ops) - {"parameters"} for url, ops in schema["paths"].items()} == OPERATIONS
     display = schema["paths"]["/display"]["get"]
-    assert {p["name"] for p in display["parameters"]} == {"id", "format", "output"}
+    assert {p["name"] for p in display["parameters"]} == {"id", "format", "output", "size"}
     assert set(display["responses"]) == {"200", "202", "400", "401", "404", "409", "500"}
     upload = schema["paths"]["/upload_img"]["post"]["requestBody"]["content"]["multipart/form-data"]
     assert {"image", "scale", "model", "quality_check"} <= set(

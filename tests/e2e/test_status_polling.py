@@ -84,5 +84,5 @@ def test_batch_page_polls_once_for_all_jobs_and_stops(page: Page, live_server, s
     assert last_request - last_finish <= 5.0
     assert errors == []
     assert page.evaluate("window.__sameDocument") is True
-    expect(page.locator(".tile img")).to_have_count(JOBS)  # thumbnails arrived in place
+    expect(page.locator(".tile img[src*='/files/thumbnail/']")).to_have_count(JOBS)  # result thumbnails in place
     shot(page, "batch-done")

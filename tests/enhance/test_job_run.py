@@ -20,7 +20,7 @@ def queue(enhancement, run_jobs, **options):
     return enhancement
 
 
-def test_job_end_to_end_writes_result_and_thumbnail(make_enhancement, run_jobs, media_files):
+def test_job_end_to_end_writes_result_thumbnail_and_preview(make_enhancement, run_jobs, media_files):
     enhancement = queue(make_enhancement(size=(12, 8)), run_jobs, scale=3)
     assert enhancement.status == Status.DONE
     assert (enhancement.progress, enhancement.attempts, enhancement.device) == (100, 1, "cpu")
@@ -30,8 +30,11 @@ def test_job_end_to_end_writes_result_and_thumbnail(make_enhancement, run_jobs, 
         assert (result.format, result.size) == ("PNG", (36, 24))
     with enhancement.thumbnail.open("rb") as file, Image.open(file) as thumb:
         assert thumb.format == "WEBP" and max(thumb.size) <= 320
+    with enhancement.preview.open("rb") as file, Image.open(file) as preview:
+        assert (preview.format, preview.size) == ("WEBP", (36, 24))  # never enlarged
+    assert enhancement.preview_bytes == enhancement.preview.size
     assert sorted(media_files()) == sorted(
-        [enhancement.original.name, enhancement.result.name, enhancement.thumbnail.name]
+        [enhancement.original.name, enhancement.result.name, enhancement.thumbnail.name, enhancement.preview.name]
     )
 
 
@@ -204,7 +207,7 @@ def test_rerun_makes_a_new_enhancement_of_the_same_upload_without_copying_it(mak
     second.refresh_from_db()
     assert second.pk != first.pk and second.upload_id == first.upload_id and second.batch_id != first.batch_id
     assert (second.status, second.result_width, second.result_height) == (Status.DONE, 48, 32)
-    assert len(media_files()) == 5  # one original, two results, two thumbnails
+    assert len(media_files()) == 7  # one original, two results, two thumbnails, two previews
 
 
 def test_deleting_a_run_keeps_the_upload_until_its_last_run_goes(
@@ -217,7 +220,8 @@ def test_deleting_a_run_keeps_the_upload_until_its_last_run_goes(
         services.enhancement_delete(enhancement=first)
     second.refresh_from_db()
     assert Upload.objects.count() == 1
-    assert sorted(media_files()) == sorted([second.original.name, second.result.name, second.thumbnail.name])
+    kept = [second.original.name, second.result.name, second.thumbnail.name, second.preview.name]
+    assert sorted(media_files()) == sorted(kept)
     with django_capture_on_commit_callbacks(execute=True):
         services.enhancement_delete(enhancement=second)
     assert (Upload.objects.count(), Batch.objects.count(), media_files()) == (0, 0, [])

@@ -56,4 +56,4 @@ def test_worker_that_was_not_overtaken_finishes_its_job(make_enhancement, media_
     enhancement = make_enhancement()
     run_with_a_stall(enhancement, monkeypatch, while_stalled={"heartbeat_at": timezone.now() + timedelta(seconds=1)})
     assert (enhancement.status, enhancement.attempts, enhancement.progress) == (Status.DONE, 1, 100)
-    assert len(media_files()) == 3  # original, result, thumbnail
+    assert len(media_files()) == 4  # original, result, thumbnail, preview

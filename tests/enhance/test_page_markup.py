@@ -22,9 +22,11 @@ def test_flash_messages_stay_a_list_inside_a_live_region(client, user, make_enha
     assert '<ul class="flash" role=' not in body
 
 
-def test_tile_link_is_named_after_what_it_shows(client, user, make_enhancement):
+def test_tile_shows_the_upload_thumbnail_before_a_result_and_is_named_by_it(client, user, make_enhancement):
     client.force_login(user)
     enhancement = make_enhancement(name="beach.png", size=(12, 8))
     body = client.get(f"/batch/{enhancement.batch}/").content.decode()
-    assert '12×8<span class="visually-hidden"> — open beach.png</span>' in body
+    thumbnail = f"/enhancements/{enhancement.pk}/files/original-thumbnail/"
+    assert f'<img src="{thumbnail}" alt="Open beach.png" loading="lazy">' in body
+    assert client.get(thumbnail)["Content-Type"] == "image/webp"
     assert 'aria-label="Open beach.png"' not in body
