@@ -1,5 +1,6 @@
 """Reads: a user only ever sees their own enhancements."""
 
+import math
 import uuid
 from dataclasses import dataclass
 from typing import BinaryIO
@@ -10,6 +11,7 @@ import mlcore
 from enhance import exports, messages, rendering
 from enhance.jobs import fair
 from enhance.models import Batch, Enhancement
+from enhance.services.estimates import enhancement_seconds_left
 
 
 def enhancement_list_for_user(*, user) -> QuerySet[Enhancement]:
@@ -32,7 +34,8 @@ def enhancement_batch_for_user(*, user, batch: uuid.UUID) -> QuerySet[Enhancemen
 
 def batch_progress(items: list[Enhancement]) -> dict:
     """A batch's numbers: how many in each state, the overall percent (a finished job counts whole, a running
-    one by its progress) and the sentence a page shows ("5 of 12 done, 1 failed")."""
+    one by its progress), the sentence a page shows ("5 of 12 done, 1 failed") and the time until its last
+    active job is done (the latest of their estimates; None when nothing is pending or nothing is known)."""
     counts = {state: 0 for state in Enhancement.Status.values}
     for item in items:
         counts[item.status] += 1
@@ -40,7 +43,17 @@ def batch_progress(items: list[Enhancement]) -> dict:
     worked = sum(100 if item.status in Enhancement.FINISHED else item.progress for item in items)
     parts = [messages.BATCH_DONE.format(done=counts["done"], total=total)]
     parts += [messages.BATCH_ENDED[state].format(n=counts[state]) for state in ("failed", "cancelled") if counts[state]]
-    return {"total": total, **counts, "percent": worked // total if total else 0, "text": ", ".join(parts)}
+    active = [item for item in items if item.is_active]
+    known = [s for s in enhancement_seconds_left(enhancements=active).values() if s is not None] if active else []
+    seconds = max(known) if known else None
+    return {
+        "total": total,
+        **counts,
+        "percent": worked // total if total else 0,
+        "text": ", ".join(parts),
+        "seconds_left": None if seconds is None else math.ceil(seconds),
+        "time_left": messages.time_left(seconds),
+    }
 
 
 def batch_results_for_user(*, user, batch: uuid.UUID) -> list["ResultFile"] | None:

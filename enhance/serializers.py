@@ -234,6 +234,10 @@ class BatchProgressSerializer(serializers.Serializer):
     cancelled = serializers.IntegerField()
     percent = serializers.IntegerField(help_text="0–100: a finished job counts whole, a running one by its progress.")
     text = serializers.CharField(help_text='What the batch page shows: "5 of 12 done, 1 failed".')
+    seconds_left = serializers.IntegerField(
+        allow_null=True, help_text="Estimated seconds until the batch's last queued or running job is done."
+    )
+    time_left = serializers.CharField(allow_null=True, help_text='The same in words: "about 2 min left".')
 
 
 class BatchUrlsSerializer(serializers.Serializer):

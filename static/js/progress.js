@@ -46,6 +46,7 @@ function renderBatch(batch) {
   const box = document.querySelector("[data-batch-progress]");
   if (!box || !batch) return;
   box.querySelector("[data-batch-text]").textContent = batch.text;
+  box.querySelector("[data-batch-time]").textContent = batch.time_left || "";
   box.querySelector("[data-batch-bar]").value = batch.percent;
   box.querySelector("[data-batch-download]").hidden = batch.done === 0;
 }

@@ -31,7 +31,8 @@ def test_stored_bytes_counts_results_and_cached_downloads_as_recorded(enhanced, 
     for path in media_root.rglob("*"):  # what the database recorded, not what the files measure now
         if path.is_file():
             path.write_bytes(b"")
-    assert stored_bytes(owner=user) == Upload.objects.get().bytes + enhancement.result_bytes + enhancement.export_bytes
+    recorded = enhancement.result_bytes + enhancement.export_bytes + enhancement.preview_bytes
+    assert stored_bytes(owner=user) == Upload.objects.get().bytes + recorded
 
 
 def test_a_user_full_of_results_is_refused_on_the_page_and_in_the_api(

@@ -91,6 +91,9 @@ def test_gallery_tiles_carry_no_batch_actions(client, batch):
 def test_batch_status_answer_adds_the_numbers_and_the_tiles_with_actions(client, batch):
     batch_id, (*_, failed, queued) = batch
     answer = client.get(f"{page_urls(batch_id)['status']}?ids={queued.pk},{failed.pk}").json()
+    # the batch is done when its last pending job is: here the one queued job's estimate
+    seconds, words = answer["batch"].pop("seconds_left"), answer["batch"].pop("time_left")
+    assert seconds == answer["items"][0]["seconds_left"] >= 1 and words == answer["items"][0]["time_left"]
     assert answer["batch"] == {
         "total": 4,
         "new": 0,
@@ -117,6 +120,16 @@ def test_api_batch_has_the_same_numbers_and_every_jobs_state(client, batch):
     assert [(i["id"], i["status"]) for i in body["items"]] == [(e.pk, e.status) for e in made]
     assert body["urls"]["download"].endswith(page_urls(batch_id)["api_zip"])
     assert client.get(f"/api/enhancements/{made[0].pk}/").json()["batch"] == str(batch_id)
+
+
+def test_a_batch_with_nothing_pending_has_no_time_left(client, batch):
+    batch_id, (*_, queued) = batch
+    assert client.get(page_urls(batch_id)["api"]).json()["seconds_left"] >= 1
+    assert transition("cancel", pk=queued.pk)
+    body = client.get(page_urls(batch_id)["api"]).json()
+    assert (body["seconds_left"], body["time_left"]) == (None, None)
+    html = client.get(page_urls(batch_id)["page"]).content.decode()
+    assert '<span class="status-time" data-batch-time></span>' in html
 
 
 def test_a_running_job_counts_by_its_progress(client, batch):
