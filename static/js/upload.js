@@ -109,4 +109,5 @@ if (form) {
       submit.textContent = "Uploading…";
     }
   });
+  form.dataset.ready = "true"; // the checks listen now (a module runs after the page shows)
 }

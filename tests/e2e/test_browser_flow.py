@@ -63,6 +63,7 @@ def test_whole_flow_in_a_real_browser(page: Page, live_server, tmp_path, setting
     expect(page.get_by_role("heading", name="Make your photos sharper and larger")).to_be_visible()
 
     # Through the file input: the wrong file is refused in the browser with the server's words.
+    expect(page.locator("[data-upload][data-ready]")).to_be_attached()  # upload.js listens before files are chosen
     page.set_input_files("#id_images", [str(tmp_path / "notes.png"), str(tmp_path / "garden.png")])
     expect(page.locator("[data-filelist] li.bad")).to_contain_text(INVALID)
     expect(page.locator("[data-filelist] li.good")).to_contain_text("garden.png")

@@ -124,6 +124,7 @@ def test_every_page_runs_under_the_csp_signed_out_and_signed_in(page: Page, live
 
     settings.SRSITE_MAX_STORED_MB = 0  # an upload refused on the page
     page.goto(f"{site}/")
+    expect(page.locator("[data-upload][data-ready]")).to_be_attached()
     page.set_input_files("#id_images", files=[{"name": "big.png", "mimeType": "image/png", "buffer": photo_png()}])
     page.get_by_role("button", name="Upload").click()
     expect(page.locator("body")).to_contain_text("Your storage is full")
