@@ -3,9 +3,12 @@
 import io
 import os
 import tempfile
+import time
 import uuid
 from pathlib import Path
 
+from django.core.management import call_command
+from django.db import OperationalError
 from PIL import Image, ImageDraw
 from playwright.sync_api import Page, expect
 
@@ -13,6 +16,24 @@ from enhance import services
 
 # The database queue: with no worker running, queued jobs wait until a test runs `db_worker`.
 DB_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+
+def run_worker(attempts: int = 20) -> None:
+    """A separate worker draining the database queue, as ``make run`` starts beside the web server.
+
+    It runs in this thread (db_worker installs signal handlers); the browser keeps polling meanwhile. In the
+    shared in-memory test database the worker's ``BEGIN EXCLUSIVE`` fails at once ("database table is locked")
+    while the live server reads, where a file database would wait: the worker is then started again.
+    """
+    for _ in range(attempts):
+        try:
+            call_command("db_worker", batch=True, reload=False, startup_delay=False)
+            return
+        except OperationalError as exc:
+            if "is locked" not in str(exc):
+                raise
+            time.sleep(0.2)
+    raise AssertionError(f"the database stayed locked through {attempts} worker starts")
 
 
 def photo_png(size=(200, 150)) -> bytes:

@@ -4,11 +4,10 @@ status timer goes on), the overall bar follows, and "Download all" gives a ZIP o
 import zipfile
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
 from enhance.models import Enhancement
-from tests.e2e.helpers import DB_QUEUE, log_in, photo_png, queued_batch, shot, watch_console
+from tests.e2e.helpers import DB_QUEUE, log_in, photo_png, queued_batch, run_worker, shot, watch_console
 
 
 def status_fetches(page: Page) -> int:
@@ -49,7 +48,7 @@ def test_cancel_retry_and_download_all(page: Page, live_server, settings, make_u
     idle = status_fetches(page) - before  # one timer backing off: 1.2, 1.8, 2.7 s … apart
     assert 1 <= idle <= 4, idle
 
-    call_command("db_worker", batch=True, reload=False, startup_delay=False)
+    run_worker()
     expect(page.locator(".tile .badge-done")).to_have_count(3)
     expect(summary).to_have_text("3 of 3 done")
     expect(page.locator("[data-batch-message]")).to_be_empty()  # "Queued again." is out of date by now

@@ -7,13 +7,12 @@ Screenshots go to a temporary folder; ``make screenshots`` writes them to docs/s
 import base64
 
 import pytest
-from django.core.management import call_command
 from PIL import Image
 from playwright.sync_api import Page, expect
 
 import mlcore
 from enhance.models import Enhancement
-from tests.e2e.helpers import photo_png, shot
+from tests.e2e.helpers import photo_png, run_worker, shot
 
 INVALID = "Invalid file type. Please upload a valid image."
 
@@ -34,14 +33,6 @@ def drop_files(page: Page, files: list[tuple[str, bytes]]) -> None:
         }""",
         payload,
     )
-
-
-def run_worker() -> None:
-    """A separate worker draining the database queue, as ``make run`` starts beside the web server.
-
-    It runs in this thread (db_worker installs signal handlers); the browser keeps polling meanwhile.
-    """
-    call_command("db_worker", batch=True, reload=False, startup_delay=False)
 
 
 @pytest.mark.django_db(transaction=True)

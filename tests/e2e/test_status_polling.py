@@ -8,13 +8,12 @@ import os
 import time
 
 import pytest
-from django.core.management import call_command
 from django.db import OperationalError
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from enhance.models import Enhancement
-from tests.e2e.helpers import DB_QUEUE, log_in, photo_png, queued_batch, shot, watch_console
+from tests.e2e.helpers import DB_QUEUE, log_in, photo_png, queued_batch, run_worker, shot, watch_console
 
 WINDOW = float(os.environ.get("POLL_WINDOW_SECONDS", "12"))
 JOBS = 8
@@ -69,7 +68,7 @@ def test_batch_page_polls_once_for_all_jobs_and_stops(page: Page, live_server, s
 
     # The real worker finishes all of them (the "running" ones go back to the queue it reads).
     update(running, status=Enhancement.Status.QUEUED, started_at=None)
-    call_command("db_worker", batch=True, reload=False, startup_delay=False)
+    run_worker()
     last_finish = max(e.finished_at or timezone.now() for e in Enhancement.objects.filter(batch=batch)).timestamp()
     page.wait_for_timeout(6000)
     after = [f for f in fetches(page) if f["start"] > last_finish]
