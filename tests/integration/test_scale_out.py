@@ -91,9 +91,14 @@ def test_twenty_uploads_each_processed_once_with_one_then_two_workers(client_for
     split = {name: sum(names == [name] for names in ran_by.values()) for name in ("w1", "w2")}
     assert sum(split.values()) == BATCH
 
-    # Originals, results and thumbnails are in the bucket: exactly one object each, nothing extra.
-    for folder, field in (("originals", "original"), ("results", "result"), ("thumbnails", "thumbnail")):
-        assert bucket.keys(folder) == {getattr(r, field).name for r in rows}
+    # Originals, results (with their display previews) and thumbnails are in the bucket: exactly one object
+    # each, nothing extra.
+    for folder, fields in (
+        ("originals", ["original"]),
+        ("results", ["result", "preview"]),
+        ("thumbnails", ["thumbnail"]),
+    ):
+        assert bucket.keys(folder) == {getattr(r, field).name for r in rows for field in fields}
     grants = bucket.client.get_object_acl(Bucket=bucket.name, Key=rows[0].result.name)["Grants"]
     assert not [g for g in grants if "AllUsers" in g["Grantee"].get("URI", "")]  # private
 
