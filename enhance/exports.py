@@ -39,6 +39,7 @@ def variant_name(result_name: str, export: str) -> str:
 
 PREVIEW_SUFFIX = "-preview.webp"
 THUMBNAIL_SUFFIX = "-thumb.webp"
+DISPLAY_SUFFIX = "-display.webp"
 
 
 def _beside(name: str, suffix: str) -> str:
@@ -53,7 +54,7 @@ def variant_names(result_name: str) -> list[str]:
 
 
 def upload_variant_names(original_name: str) -> list[str]:
-    return [_beside(original_name, THUMBNAIL_SUFFIX)]
+    return [_beside(original_name, THUMBNAIL_SUFFIX), _beside(original_name, DISPLAY_SUFFIX)]
 
 
 def store_once(storage, name: str, make: Callable[[], bytes]) -> tuple[int, bool]:
@@ -113,16 +114,28 @@ def result_preview(enhancement: Enhancement) -> FieldFile | None:
 
 def upload_thumbnail(upload: Upload) -> FieldFile:
     """The upload's small thumbnail (tiles show it before there is a result), made on first use."""
-    if upload.thumbnail:
-        return upload.thumbnail
-    name = _beside(upload.file.name, THUMBNAIL_SUFFIX)
+    return _upload_variant(upload, "thumbnail", THUMBNAIL_SUFFIX, rendering.thumbnail)
+
+
+def upload_display(upload: Upload) -> FieldFile:
+    """The upload at display size (the viewer's "before" at fit: longest side 1600 px, a WebP every browser
+    draws, also for a TIFF or HEIC original), made on first use."""
+    return _upload_variant(upload, "display", DISPLAY_SUFFIX, rendering.preview)
+
+
+def _upload_variant(upload: Upload, field: str, suffix: str, render: Callable[[Image.Image], bytes]) -> FieldFile:
+    # Made once from the upright decode the job sees, stored beside the original, recorded with its size.
+    if getattr(upload, field):
+        return getattr(upload, field)
+    name = _beside(upload.file.name, suffix)
 
     def make() -> bytes:
         with upload.file.open("rb") as file:
-            image, _ = mlcore.open_image(file)  # upright, as the job sees it
-        return rendering.thumbnail(image)
+            image, _ = mlcore.open_image(file)
+        return render(image)
 
     size, _ = store_once(upload.file.storage, name, make)
-    Upload.objects.filter(pk=upload.pk).update(thumbnail=name, thumbnail_bytes=size)
-    upload.thumbnail, upload.thumbnail_bytes = name, size
-    return upload.thumbnail
+    Upload.objects.filter(pk=upload.pk).update(**{field: name, f"{field}_bytes": size})
+    setattr(upload, field, name)
+    setattr(upload, f"{field}_bytes", size)
+    return getattr(upload, field)

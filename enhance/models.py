@@ -55,6 +55,9 @@ class Upload(models.Model):
     # A small WebP for tiles, made once on first use (enhance/exports.py), stored beside the original.
     thumbnail = models.FileField(blank=True)
     thumbnail_bytes = models.PositiveBigIntegerField(default=0)
+    # At display size (WebP, 1600 px): the viewer's "before" until zoomed past fit (enhance/exports.py).
+    display = models.FileField(blank=True)
+    display_bytes = models.PositiveBigIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self):
@@ -72,6 +75,7 @@ class Enhancement(models.Model):
 
     RESTORE_CHOICES = [(mode, label) for mode, label, _ in messages.RESTORE_CHOICES]
     ACTIVE = (Status.QUEUED, Status.RUNNING)
+    BROWSER_FORMATS = ("JPEG", "MPO", "PNG", "WEBP", "GIF")
     FINISHED = (Status.DONE, Status.FAILED, Status.CANCELLED)
 
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enhancements")
@@ -185,6 +189,11 @@ class Enhancement(models.Model):
     original_format = property(lambda self: self.upload.format)
     original_width = property(lambda self: self.upload.width)
     original_height = property(lambda self: self.upload.height)
+
+    @property
+    def original_drawable(self) -> bool:
+        """A browser draws the original file itself (past fit the viewer shows it; else its display image)."""
+        return self.original_format in self.BROWSER_FORMATS
 
     @property
     def check_degradation_label(self) -> str:

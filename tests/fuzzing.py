@@ -154,7 +154,7 @@ def fuzz_uploads(
         if row.status != Enhancement.Status.DONE:
             report.not_done.append((accepted[row.pk], row.status, row.error))
     report.orphan_rows = Enhancement.objects.exclude(pk__in=accepted).count()
-    files = ("original", "result", "thumbnail", "preview", "upload.thumbnail")
+    files = ("original", "result", "thumbnail", "preview", "upload.thumbnail", "upload.display")
     every_row = Enhancement.objects.select_related("upload")
     kept = {f.name for row in every_row for f in (attrgetter(name)(row) for name in files) if f}
     on_disk_files = [p for p in Path(media_root).rglob("*") if p.is_file()]

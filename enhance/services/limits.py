@@ -27,10 +27,9 @@ DERIVED_BYTES = ("result_bytes", "export_bytes", "preview_bytes")
 def stored_bytes(*, owner) -> int:
     """Bytes stored for ``owner``, from the sizes recorded in the database (no file is looked at): each upload
     once, however many enhancements share it, plus every enhancement's derived files."""
-    # an upload: its file and the thumbnail made of it for the tiles (enhance.exports.upload_thumbnail)
-    uploads = (
-        Upload.objects.filter(owner_id=owner.pk).aggregate(total=Sum(F("bytes") + F("thumbnail_bytes")))["total"] or 0
-    )
+    # an upload: its file, the thumbnail made of it for the tiles and its display image (enhance.exports)
+    upload_bytes = Sum(F("bytes") + F("thumbnail_bytes") + F("display_bytes"))
+    uploads = Upload.objects.filter(owner_id=owner.pk).aggregate(total=upload_bytes)["total"] or 0
     derived = sum((F(name) for name in DERIVED_BYTES[1:]), F(DERIVED_BYTES[0]))
     jobs = Enhancement.objects.filter(owner_id=owner.pk).aggregate(total=Sum(derived))["total"] or 0
     return uploads + jobs

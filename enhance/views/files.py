@@ -17,6 +17,7 @@ FILE_KINDS = {
     "thumbnail": lambda enhancement: enhancement.thumbnail,
     "preview": exports.result_preview,
     "original-thumbnail": lambda enhancement: exports.upload_thumbnail(enhancement.upload),
+    "original-display": lambda enhancement: exports.upload_display(enhancement.upload),
 }
 
 

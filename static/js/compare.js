@@ -52,13 +52,17 @@ function setup(root) {
     if (zoomed) loadFull();
   }
 
-  // The preview is enough at fit; past it the full result replaces it (the browser keeps showing the
-  // preview until the full image has arrived), once.
+  // The display images are enough at fit; past it the full result and the original replace them (the
+  // browser keeps showing the small ones until the full images have arrived), once. An original a browser
+  // cannot draw (TIFF, HEIC) has no full URL and stays at its display image.
   function loadFull() {
     if (root.dataset.full === "") return;
-    root.querySelectorAll("[data-after]").forEach((img) => {
-      img.src = root.dataset.full;
-    });
+    for (const [selector, url] of [["[data-after]", root.dataset.full], ["[data-before]", root.dataset.fullBefore]]) {
+      if (!url) continue;
+      root.querySelectorAll(selector).forEach((img) => {
+        img.src = url;
+      });
+    }
     root.dataset.full = "";
   }
 

@@ -70,8 +70,9 @@ def test_first_paint_is_small_and_zooming_loads_the_full_result(page: Page, resu
     print(f"\nfirst paint: {len(sizes)} responses, {transferred:,} bytes")
     for url, size in sorted(sizes.items(), key=lambda item: -item[1]):
         print(f"  {size:>10,}  {url}")
-    assert not [url for url in sizes if "/files/result/" in url]  # the full PNG waits for a zoom
-    assert any("/files/preview/" in url for url in sizes)
+    # the full PNG and the original wait for a zoom: the display images are shown at fit
+    assert not [url for url in sizes if "/files/result/" in url or "/files/original/" in url]
+    assert any("/files/preview/" in url for url in sizes) and any("/files/original-display/" in url for url in sizes)
     assert transferred <= FIRST_PAINT_LIMIT
 
     with page.expect_response(lambda response: "/files/result/" in response.url) as full:
@@ -82,6 +83,9 @@ def test_first_paint_is_small_and_zooming_loads_the_full_result(page: Page, resu
     after = page.locator("[data-pane=slider] img[data-after]")
     expect(after).to_have_js_property("complete", True)
     assert "/files/result/" in after.evaluate("(img) => img.currentSrc")
+    before = page.locator("[data-pane=slider] img[data-before]")
+    expect(before).to_have_js_property("complete", True)
+    assert "/files/original/" in before.evaluate("(img) => img.currentSrc")  # a PNG: the browser draws it
 
 
 @pytest.mark.django_db(transaction=True)

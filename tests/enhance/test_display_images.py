@@ -10,6 +10,7 @@ from PIL import Image
 
 from enhance import exports, rendering, services
 from enhance.models import Enhancement, Upload
+from enhance.services.limits import stored_bytes
 
 pytestmark = pytest.mark.django_db
 Status = Enhancement.Status
@@ -98,6 +99,25 @@ def test_upload_thumbnail_is_made_once_before_any_result_and_recorded(
     assert body(owner_client.get(url)) == data
 
 
+def test_original_display_is_a_webp_of_at_most_1600_px_made_once_and_counted(
+    make_enhancement, owner_client, media_files, monkeypatch, user
+):
+    enhancement = make_enhancement(name="scan.tif", size=(2000, 1500), fmt="TIFF")  # no browser draws a TIFF
+    url = f"/enhancements/{enhancement.pk}/files/original-display/"
+    response = owner_client.get(url)
+    assert (response.status_code, response["Content-Type"]) == (200, "image/webp")
+    data = body(response)
+    with Image.open(io.BytesIO(data)) as display:
+        assert display.size == (1600, 1200)
+    upload = Upload.objects.get(pk=enhancement.upload_id)
+    assert upload.display_bytes == len(data) and upload.display.name in media_files()
+    assert stored_bytes(owner=user) == upload.bytes + upload.display_bytes
+    monkeypatch.setattr(exports.rendering, "preview", lambda *a, **k: pytest.fail("made twice"))
+    assert body(owner_client.get(url)) == data
+    assert not enhancement.original_drawable  # past fit the viewer keeps the display image of a TIFF
+    assert make_enhancement(name="photo.png").original_drawable
+
+
 def test_upload_thumbnail_is_upright(make_enhancement, owner_client):
     # A camera JPEG stored sideways with EXIF orientation 6 (rotate 90°): the thumbnail is tall, as shown.
     exif = Image.Exif()
@@ -112,9 +132,10 @@ def test_display_images_are_private(finished, make_user):
     enhancement = finished()
     stranger = Client()
     stranger.force_login(make_user("mallory"))
-    for kind in ("preview", "original-thumbnail"):
+    for kind in ("preview", "original-thumbnail", "original-display"):
         assert stranger.get(f"/enhancements/{enhancement.pk}/files/{kind}/").status_code == 404
-    assert not Upload.objects.get(pk=enhancement.upload_id).thumbnail  # nothing made for them
+    upload = Upload.objects.get(pk=enhancement.upload_id)
+    assert not upload.thumbnail and not upload.display  # nothing made for them
 
 
 def test_preview_of_a_job_not_done_is_a_404(make_enhancement, owner_client):
@@ -127,9 +148,10 @@ def test_display_images_are_deleted_with_their_row(
     gone, finished, owner_client, user, media_files, django_capture_on_commit_callbacks
 ):
     enhancement = finished()
-    owner_client.get(f"/enhancements/{enhancement.pk}/files/original-thumbnail/")
+    for kind in ("original-thumbnail", "original-display"):
+        owner_client.get(f"/enhancements/{enhancement.pk}/files/{kind}/")
     upload = Upload.objects.get(pk=enhancement.upload_id)
-    assert {enhancement.preview.name, upload.thumbnail.name} <= set(media_files())
+    assert {enhancement.preview.name, upload.thumbnail.name, upload.display.name} <= set(media_files())
     with django_capture_on_commit_callbacks(execute=True):
         {"enhancement": enhancement, "upload": upload, "account": user}[gone].delete()
     assert media_files() == []
