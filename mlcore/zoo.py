@@ -24,13 +24,14 @@ _cache: dict[Path, tuple[tuple[int, int, int], dict]] = {}
 
 
 def _cached(path: Path, read) -> dict:
-    """``read(path)``, or a copy of what it returned last time if the file has not changed since."""
+    """``read(path)``, or what it returned last time if the file has not changed since: the cached object
+    itself, which the callers in this module only read (the public functions hand out copies)."""
     stat = os.stat(path)
     key = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
     hit = _cache.get(path)
     if hit is None or hit[0] != key:
         hit = _cache[path] = (key, read(path))
-    return copy.deepcopy(hit[1])  # callers may change what they get; the cache stays as read
+    return hit[1]
 
 
 def _zoo_file() -> dict:
@@ -39,7 +40,13 @@ def _zoo_file() -> dict:
 
 
 def cards() -> dict[tuple[str, int], dict]:
-    """Every model card in the zoo, keyed by (name, scale)."""
+    """Every model card in the zoo, keyed by (name, scale): a copy the caller may change."""
+    return copy.deepcopy(_cards())
+
+
+def _cards() -> dict[tuple[str, int], dict]:
+    # The cached cards themselves, for the lookups here that only read them (an upscale resolves its model
+    # several times: deep copies of every card cost 5 % of a small image's call).
     found = {}
     for path in sorted(WEIGHTS_DIR.glob("*_x[0-9].json")):
         card = _cached(path, read_card)
@@ -55,20 +62,20 @@ def check_scale(scale) -> int:
 
 def model_names(scale: int | None = None) -> list[str]:
     """Zoo names (``bicubic`` included) available at ``scale`` (any scale when None)."""
-    names = {name for (name, s) in cards() if scale is None or s == scale}
+    names = {name for (name, s) in _cards() if scale is None or s == scale}
     return [BICUBIC, *sorted(names)]
 
 
 def default_model(scale: int) -> str:
     """What ``default`` means at ``scale``: the declared default when its weights exist, else bicubic."""
     declared = _zoo_file().get("defaults", {}).get(str(scale))
-    return declared if declared and (declared, scale) in cards() else BICUBIC
+    return declared if declared and (declared, scale) in _cards() else BICUBIC
 
 
 def restoring_model(scale: int) -> str | None:
     """The restoring (JPEG/noise) model declared for ``scale`` in zoo.json when its weights exist."""
     declared = _zoo_file().get("restoring", {}).get(str(scale))
-    return declared if declared and (declared, scale) in cards() else None
+    return declared if declared and (declared, scale) in _cards() else None
 
 
 def resolve_model(name: str, scale: int) -> tuple[str, str]:
@@ -78,7 +85,7 @@ def resolve_model(name: str, scale: int) -> tuple[str, str]:
         name = default_model(scale)
     if name == BICUBIC:
         return BICUBIC, ""
-    card = cards().get((name, scale))
+    card = _cards().get((name, scale))
     if card is None:
         raise UnknownModelError(name, scale, [DEFAULT, *model_names(scale)])
     return name, card["weights_hash"]
@@ -97,7 +104,7 @@ def list_models() -> dict:
     """The zoo as plain data (JSON-ready): models with their numbers, and the default per scale."""
     measured = _zoo_file().get("measured", {})
     by_name: dict[str, list[dict]] = {}
-    for (name, _scale), card in sorted(cards().items()):
+    for (name, _scale), card in sorted(_cards().items()):
         by_name.setdefault(name, []).append(card)
     models = [
         {
@@ -123,16 +130,17 @@ def list_models() -> dict:
                 "measured": measured.get(name, {}),
             }
         )
-    return {
+    zoo = {
         "models": models,
         "default": {str(s): default_model(s) for s in SCALES},
         "restoring": {str(s): restoring_model(s) for s in SCALES},
     }
+    return copy.deepcopy(zoo)  # the caller's to change: the measured numbers are the cache's own dicts
 
 
 def record_measurements(rows: list[dict]) -> None:
     """Store evaluate's rows (model, scale, dataset, psnr, ssim, seconds_per_mp) in zoo.json."""
-    zoo = _zoo_file()
+    zoo = copy.deepcopy(_zoo_file())  # changed below, then written: the cache keeps what was read
     measured = zoo.setdefault("measured", {})
     for row in rows:
         entry = {k: row[k] for k in ("psnr", "ssim", "seconds_per_mp")}

@@ -118,6 +118,21 @@ def test_zoo_reads_each_file_once_until_it_changes(empty_zoo, monkeypatch):
     assert listed["default"]["2"] == "second" and sorted(set(reads)) == ["second_x2.json", "zoo.json"]
 
 
+def test_what_the_zoo_hands_out_is_the_callers_to_change(empty_zoo):
+    install(empty_zoo, name="first")
+    measured = {"first": {"2": {"Set5": {"psnr": 36.0, "ssim": 0.95, "seconds_per_mp": 0.1}}}}
+    (empty_zoo / "zoo.json").write_text(json.dumps({"measured": measured}))
+    listed = mlcore.list_models()
+    listed["models"][1]["measured"]["2"] = "scribbled"
+    listed["default"]["2"] = "scribbled"
+    found = zoo.cards()
+    found[("first", 2)]["arch_args"]["width"] = -1
+    assert mlcore.list_models()["models"][1]["measured"] == measured["first"]
+    assert mlcore.list_models()["default"]["2"] != "scribbled"
+    assert zoo.cards()[("first", 2)]["arch_args"] != {"width": -1}
+    assert mlcore.resolve_model("first", 2)[0] == "first"
+
+
 def test_reinstalled_weights_change_the_output_in_the_same_process(empty_zoo):
     image = photo(24, 16)
     install(empty_zoo, name="tiny")
