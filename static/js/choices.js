@@ -21,6 +21,8 @@ function initForm(form) {
   const format = form.querySelector("[data-format-select]");
   const quality = form.querySelector("[data-quality]");
   const result = form.querySelector("[data-target-result]");
+  const check = form.querySelector("[name=quality_check]");
+  const checkInput = form.querySelector("[data-check-input]");
   const resultText = result ? result.textContent : "";
 
   const update = () => {
@@ -48,6 +50,7 @@ function initForm(form) {
     }
     hint.textContent = select.selectedOptions[0]?.dataset.hint || "";
     if (format && quality) quality.hidden = format.value === "png";
+    if (check && checkInput) checkInput.hidden = !check.checked; // what the check's shrunk image goes through
   };
   form.addEventListener("change", update);
   form.addEventListener("input", update);

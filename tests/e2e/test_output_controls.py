@@ -11,8 +11,7 @@ from playwright.sync_api import Page, expect
 import mlcore
 from enhance import services
 from enhance.models import Enhancement
-from tests.e2e.helpers import log_in, photo_png, shot, watch_console
-from tests.e2e.test_browser_flow import run_worker
+from tests.e2e.helpers import log_in, photo_png, run_worker, shot, watch_console
 
 
 @pytest.mark.django_db(transaction=True)
@@ -38,6 +37,13 @@ def test_target_size_and_format_chosen_before_the_run(page: Page, live_server, s
     page.get_by_label("Width (px)").fill("700")
     expect(page.locator("[data-target-result]")).to_have_text("700×525 px: the ×4 model's result, resized down.")
     expect(best).to_have_text(best.get_attribute("data-label-4"))
+
+    # The quality check's input is asked for only once the check is ticked.
+    expect(page.get_by_label("Quality check input")).to_be_hidden()
+    page.get_by_role("checkbox", name="Quality check").check()
+    expect(page.get_by_label("Quality check input")).to_be_visible()
+    page.get_by_role("checkbox", name="Quality check").uncheck()
+    expect(page.get_by_label("Quality check input")).to_be_hidden()
 
     expect(page.get_by_label("Quality (JPEG, WebP)")).to_be_hidden()
     page.get_by_label("Download as").select_option("jpeg")
