@@ -66,26 +66,25 @@ def quality_check(
     device: str,
     on_progress: Progress,
     size: tuple[int, int] | None = None,
-    check: dict | None = None,
+    degradation: str = "clean",
+    requested: str | None = None,
+    restore: str = "auto",
 ) -> tuple[Image.Image, dict]:
     """A plain job's result (``image`` × ``scale``, resized to ``size`` if given) plus the quality check as
     an add-on: the upload as ground truth, downscaled, restored by ``model`` and by bicubic in a separate
     pass, and the PSNR/SSIM of both restorations against the upload (§4 protocol).
 
-    ``check`` may name a ``degradation`` for the shrunk image (``jpeg:50``, ``noise:10``: what
-    ``evaluate --degradation`` does), with the ``requested`` model and ``restore`` mode: ``default`` is then
-    routed on the degraded image, as it would be for an upload like it; the model used is ``check_model``.
+    ``degradation`` is done to the shrunk image first (``jpeg:50``, ``noise:10``: what ``evaluate
+    --degradation`` does); when the job ``requested`` ``default``, it is routed again on that degraded image
+    (with ``restore``), as it would be for an upload like it; the model used is ``check_model``.
     """
     # The upscale has scale² times the restorations' pixels: it gets most of the progress bar.
     result = upscale(image, scale=scale, model=model, device=device, on_progress=_part(on_progress, 0, 8), size=size)
     truth = mlcore.prepare(image)  # upright 8-bit RGB or gray, as the engine sees it
-    check = check or {}
-    low = mlcore.degrade(truth, scale=scale, degradation=check.get("degradation", "clean"))
+    low = mlcore.degrade(truth, scale=scale, degradation=degradation)
     check_model = model
-    if check.get("requested", model) != model:  # `default`: chosen again for the degraded image
-        check_model = mlcore.choose_model(
-            low, scale=scale, model=check["requested"], restore=check.get("restore", "auto")
-        ).name
+    if requested not in (None, model):  # `default`: chosen again for the degraded image
+        check_model = mlcore.choose_model(low, scale=scale, model=requested, restore=restore).name
     restored = mlcore.upscale(low, scale=scale, model=check_model, device=device, on_progress=_part(on_progress, 8, 1))
     bicubic = mlcore.upscale(low, scale=scale, model="bicubic", device=device, on_progress=_part(on_progress, 9, 1))
     truth = truth.crop((0, 0, *restored.size))  # the restorations are cropped to a multiple of scale

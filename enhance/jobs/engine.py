@@ -52,10 +52,11 @@ def render(
         "size": enhancement.planned_size,  # a target size: the upscale resized down to it
     }
     if enhancement.quality_check:
-        check = {
-            "degradation": enhancement.check_degradation,
-            "requested": enhancement.model_requested,
-            "restore": enhancement.restore,
-        }
-        return rendering.quality_check(image, **options, check=check)
+        return rendering.quality_check(
+            image,
+            **options,
+            degradation=enhancement.check_degradation,
+            requested=enhancement.model_requested,
+            restore=enhancement.restore,
+        )
     return rendering.upscale(image, **options), {}
