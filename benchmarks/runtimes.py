@@ -2,7 +2,8 @@
 
 Each entry of ``RUNTIMES`` takes an eval-mode network and a thread count and returns ``run(x) -> y`` on
 float32 NCHW numpy arrays of any height and width, so the same tile goes through every runtime.
-PyTorch eager and ONNX Runtime are ``mlcore.runtime``'s own engines; the others are candidates.
+PyTorch eager (channels-last) and ONNX Runtime are what ``mlcore.runtime`` runs its whole-tile graphs
+in; the others are candidates.
 """
 
 import tempfile
@@ -11,7 +12,28 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from mlcore.runtime import Core, export_onnx, onnx_engine, torch_engine
+from mlcore.runtime import export_onnx, onnx_session
+
+
+class Core(torch.nn.Module):
+    """``net.core`` as a module's forward, what the exporters trace."""
+
+    def __init__(self, net):
+        super().__init__()
+        self.net = net
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.net.core(x)
+
+
+def make_eager(net, threads: int):
+    net = net.to(memory_format=torch.channels_last)
+
+    def run(x: np.ndarray) -> np.ndarray:
+        with torch.inference_mode():
+            return net.core(torch.from_numpy(x).contiguous(memory_format=torch.channels_last)).numpy()
+
+    return run
 
 
 def make_compile(net, threads: int):
@@ -26,7 +48,8 @@ def make_compile(net, threads: int):
 
 def make_onnxruntime(net, threads: int):
     with tempfile.TemporaryDirectory() as tmp:
-        return onnx_engine(export_onnx(net, Path(tmp) / "core.onnx"))
+        example = torch.rand(1, net.in_channels, 24, 20)
+        return onnx_session(export_onnx(Core(net), example, Path(tmp) / "core.onnx"))
 
 
 def make_openvino(net, threads: int):
@@ -45,7 +68,7 @@ def make_openvino(net, threads: int):
 
 
 RUNTIMES = {
-    "eager": lambda net, threads: torch_engine(net, "cpu"),
+    "eager": make_eager,
     "onnxruntime": make_onnxruntime,
     "openvino": make_openvino,
     "torch.compile": make_compile,

@@ -14,13 +14,12 @@ import numpy as np
 from PIL import Image
 
 from mlcore import zoo
-from mlcore.imaging import Pixels, rgb_to_ycbcr, to_image, to_pixels, ycbcr_to_rgb
+from mlcore.imaging import Pixels, to_image, to_pixels
 
 # Output side of a tile when the caller gives none: big tiles waste less on overlap; networks that run
 # at high resolution (SRCNN: 64 maps per output pixel) get smaller ones to bound memory.
 DEFAULT_TILE_OUTPUT = 1024
 DEFAULT_TILE_OUTPUT_HR_SPACE = 512
-_GRAY_WEIGHTS = np.array([0.299, 0.587, 0.114], dtype=np.float32)  # BT.601 luma of R, G, B
 
 # Networks by (weights hash, device): installing new weights under a name changes its card's hash, so a
 # running worker loads them on its next call instead of serving the old ones. ``_serving`` remembers
@@ -71,9 +70,9 @@ def _tiles(height: int, width: int, tile: int) -> Iterator[tuple[int, int, int, 
 class _Runner:
     """Turns an 8-bit LR tile (h, w[, 3]) into an 8-bit HR tile with one network (or bicubic).
 
-    The bicubic enlargement of all three planes is computed once, outside the network: it is the
-    chroma's enlargement, the residual the network's detail is added to and, for ``hr_space`` networks,
-    their input.
+    A network's tile is its engine's whole graph (``mlcore.runtime.Tile``): luma, the network, the
+    bicubic enlargement of R, G and B and the rounding; gray runs as equal R, G and B. Bicubic alone
+    (the ``bicubic`` model and alpha) is MATLAB's enlargement of each plane.
     """
 
     def __init__(self, net, scale: int, device: str, engine=None):
@@ -94,26 +93,11 @@ class _Runner:
             t = torch.from_numpy(np.ascontiguousarray(x.transpose(2, 0, 1))).to(self.device)  # (C, h, w)
             return bicubic_upsample(t, self.scale).permute(1, 2, 0).float().cpu().numpy()
 
-    def _network(self, planes: np.ndarray) -> np.ndarray:
-        """(h, w, 3) RGB or YCbCr planes → (h*s, w*s, 3): the network's channels first, bicubic the rest."""
-        c = self.net.in_channels
-        up = self._bicubic(planes)
-        x = up[..., :c] if self.net.hr_space else planes[..., :c]
-        out = self.engine(np.ascontiguousarray(x.transpose(2, 0, 1)[None]))[0].transpose(1, 2, 0)
-        out = out + up[..., :c] if self.net.residual else out
-        return np.concatenate([out, up[..., c:]], axis=2)
-
     def __call__(self, tile: np.ndarray) -> np.ndarray:
+        if self.net is not None:
+            return self.engine(np.repeat(tile[..., None], 3, axis=2))[..., 0] if tile.ndim == 2 else self.engine(tile)
         x = tile.astype(np.float32) / 255.0
-        gray = x.ndim == 2
-        if self.net is None:
-            out = self._bicubic(x[..., None] if gray else x)
-            out = out[..., 0] if gray else out
-        else:
-            rgb = np.repeat(x[..., None], 3, axis=2) if gray else x
-            rgb_net = self.net.channels == "rgb"
-            out = self._network(rgb) if rgb_net else ycbcr_to_rgb(self._network(rgb_to_ycbcr(rgb)))
-            out = out @ _GRAY_WEIGHTS if gray else out
+        out = self._bicubic(x[..., None])[..., 0] if x.ndim == 2 else self._bicubic(x)
         return np.clip(np.floor(out * 255.0 + 0.5), 0, 255).astype(np.uint8)
 
 

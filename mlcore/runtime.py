@@ -1,11 +1,14 @@
-"""Where the learned part of a network (``SRNet.core``) runs: an engine maps a float32 (1, C, h, w) array
-to (1, C, h*s, w*s) (or the same size for ``hr_space`` networks).
+"""Where a network runs: an engine turns an 8-bit LR tile (h, w, 3) into its 8-bit HR tile (h*s, w*s, 3).
 
-On the CPU, ONNX Runtime where it measured at least 1.3× faster than PyTorch with outputs within 1e-6
-(docs/speed.md): srcnn, fsrcnn and espcn; edsr_lite stays on PyTorch, whose channels-last
-convolutions run it near this machine's matmul rate (no runtime beat it by 1.3×). CUDA keeps PyTorch.
-The ONNX graph is exported once per weights hash into a git-ignored folder beside the weights and
-reused by every process; when it cannot be exported or loaded, PyTorch runs instead.
+The whole tile is one graph (:class:`Tile`): 8-bit in, luma, the network, MATLAB's bicubic enlargement of
+R, G and B as one convolution, the network's detail added in RGB, rounding, 8-bit out. Nothing is
+converted at full size, so the work around the network is a few passes over the output (docs/speed.md).
+
+On the CPU that graph runs in ONNX Runtime where it measured at least 1.3× faster than PyTorch with
+outputs within one 8-bit step (docs/speed.md): srcnn, fsrcnn and espcn; edsr_lite stays on PyTorch, whose
+channels-last convolutions run it near this machine's matmul rate. CUDA keeps PyTorch. The ONNX graph is
+exported once per weights hash into a git-ignored folder beside the weights and reused by every process;
+when it cannot be exported or loaded, PyTorch runs instead.
 """
 
 import ctypes
@@ -19,11 +22,17 @@ from pathlib import Path
 
 import numpy as np
 import torch
+from torch import nn
+from torch.nn import functional as F
+
+from mlcore.archs.base import bicubic_phase_bank
+from mlcore.imaging.colour import RGB_TO_Y, Y_OFFSET, Y_TO_RGB
 
 logger = logging.getLogger(__name__)
 
 Engine = Callable[[np.ndarray], np.ndarray]
 CACHE_FOLDER = ".runtime"  # inside the zoo's weights folder
+GRAPH_VERSION = 3  # in the cached file's name: a change to ``Tile`` must not reuse an older export
 # Architectures for which ONNX Runtime was not ≥ 1.3× faster than PyTorch on the CPU.
 TORCH_ON_CPU = {"EDSRLite"}
 
@@ -44,41 +53,79 @@ def keep_freed_memory() -> None:
     mallopt(-3, 256 << 20)  # M_MMAP_THRESHOLD: blocks under 256 MB (a tile's feature maps) from the heap
 
 
+class Tile(nn.Module):
+    """One LR tile to its HR tile through ``net``: (1, 3, h + 2r, w + 2r) uint8 RGB, mirrored by ``r =
+    self.pad`` pixels as MATLAB pads → (h*s, w*s, 3) uint8.
+
+    Networks with sub-pixel outputs (``net.has_phases``) are summed with the enlargement in that layout,
+    (1, 3, s², h, w), and only the 8-bit result is shuffled; the others (SRCNN) at full size. ``forward``
+    has no size-dependent constants, so it exports once for every tile shape.
+    """
+
+    def __init__(self, net):
+        super().__init__()
+        self.net, self.scale = net, net.scale
+        bank, self.pad = bicubic_phase_bank(net.scale)
+        self.register_buffer("bank", torch.from_numpy(bank).repeat(3, 1, 1, 1), persistent=False)  # (3s², 1, k, k)
+        self.register_buffer("to_y", torch.tensor(RGB_TO_Y, dtype=torch.float32).view(1, 3, 1, 1), persistent=False)
+        self.gain = Y_TO_RGB if net.channels == "y" else 1.0
+
+    def _luma(self, rgb: torch.Tensor) -> torch.Tensor:
+        """(1, 3, ...) → (1, 1, ...): BT.601 luma of RGB values in [0, 1], in any layout after the channel."""
+        return (rgb * self.to_y.view(1, 3, *[1] * (rgb.dim() - 2))).sum(1, keepdim=True) + Y_OFFSET
+
+    def _source(self, rgb: torch.Tensor) -> torch.Tensor:
+        source = self._luma(rgb) if self.net.channels == "y" else rgb
+        return source.contiguous(memory_format=torch.channels_last)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        net, r, s = self.net, self.pad, self.scale
+        x = x.float() / 255.0
+        h, w = x.shape[2] - 2 * r, x.shape[3] - 2 * r
+        phases = F.conv2d(x, self.bank, groups=3)  # (1, 3s², h, w): the enlargement, phase by phase
+        if net.has_phases and not net.hr_space:
+            up = phases.view(1, 3, s * s, h, w)
+            detail = net.core_phases(self._source(x[:, :, r : r + h, r : r + w])).view(1, -1, s * s, h, w)
+        else:
+            up = F.pixel_shuffle(phases, s)  # (1, 3, h*s, w*s)
+            detail = net.core(self._source(up) if net.hr_space else self._source(x[:, :, r : r + h, r : r + w]))
+        if not net.residual:
+            detail = detail - (self._luma(up) if net.channels == "y" else up)
+        out = torch.clamp(torch.floor((up + self.gain * detail) * 255.0 + 0.5), 0, 255).to(torch.uint8)
+        if out.dim() == 5:
+            out = F.pixel_shuffle(out.view(1, 3 * s * s, h, w), s)
+        return out[0].permute(1, 2, 0)
+
+
+def _padded(tile: np.ndarray, pad: int) -> np.ndarray:
+    """(h, w, 3) → (1, 3, h + 2·pad, w + 2·pad), edges repeated symmetrically (MATLAB's padding)."""
+    padded = np.pad(tile, ((pad, pad), (pad, pad), (0, 0)), mode="symmetric")
+    return np.ascontiguousarray(padded.transpose(2, 0, 1)[None])
+
+
 def torch_engine(net, device: str) -> Engine:
     """PyTorch eager, channels-last (oneDNN runs NHWC convolutions 1.5–1.9× faster on the CPU)."""
-    net = net.to(memory_format=torch.channels_last)
+    tile = Tile(net.to(memory_format=torch.channels_last)).to(device).eval()
 
     def run(x: np.ndarray) -> np.ndarray:
         with torch.inference_mode():
-            t = torch.from_numpy(x).to(device).contiguous(memory_format=torch.channels_last)
-            return net.core(t).float().cpu().numpy()
+            return tile(torch.from_numpy(_padded(x, tile.pad)).to(device)).cpu().numpy()
 
     return run
 
 
-class Core(torch.nn.Module):
-    """``net.core`` as a module's forward, what the ONNX exporter traces."""
-
-    def __init__(self, net):
-        super().__init__()
-        self.net = net
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.net.core(x)
-
-
-def export_onnx(net, path: Path) -> Path:
-    """Write ``net.core`` as ONNX with free height and width; atomic, so concurrent workers can race."""
+def export_onnx(module: nn.Module, example: torch.Tensor, path: Path) -> Path:
+    """Write ``module`` as ONNX with free height and width of its input ``x``; atomic, so concurrent
+    workers can race."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".onnx.part")
     os.close(fd)
     try:
-        example = torch.rand(1, net.in_channels, 24, 20)
         # The TorchScript exporter: the newer torch.export one needs onnxscript for the same graph.
         with warnings.catch_warnings():
-            warnings.simplefilter("ignore", DeprecationWarning)
+            warnings.simplefilter("ignore")
             torch.onnx.export(
-                Core(net), (example,), tmp, dynamo=False, input_names=["x"], dynamic_axes={"x": {2: "h", 3: "w"}}
+                module, (example,), tmp, dynamo=False, input_names=["x"], dynamic_axes={"x": {2: "h", 3: "w"}}
             )
         os.replace(tmp, path)
     finally:
@@ -86,7 +133,8 @@ def export_onnx(net, path: Path) -> Path:
     return path
 
 
-def onnx_engine(path: Path) -> Engine:
+def onnx_session(path: Path) -> Callable[[np.ndarray], np.ndarray]:
+    """ONNX Runtime on the CPU with PyTorch's thread count: ``run(x)`` → the graph's first output."""
     import onnxruntime as ort
 
     options = ort.SessionOptions()
@@ -99,11 +147,13 @@ def make_engine(net, device: str, weights_hash: str, weights_dir: Path) -> Engin
     """The measured-best engine for ``net`` on ``device``; PyTorch when the faster one is unavailable."""
     if device != "cpu" or type(net).__name__ in TORCH_ON_CPU or not weights_hash:
         return torch_engine(net, device)
-    path = Path(weights_dir) / CACHE_FOLDER / f"{weights_hash}.onnx"
+    path = Path(weights_dir) / CACHE_FOLDER / f"{weights_hash}.tile{GRAPH_VERSION}.onnx"
     try:
+        tile = Tile(net).eval()
         if not path.exists():
-            export_onnx(net, path)
-        return onnx_engine(path)
+            export_onnx(tile, torch.zeros(1, 3, 20 + 2 * tile.pad, 17 + 2 * tile.pad, dtype=torch.uint8), path)
+        session = onnx_session(path)
+        return lambda x: session(_padded(x, tile.pad))
     except Exception as exc:  # any failure of the optional runtime leaves PyTorch serving
         logger.warning("ONNX Runtime unavailable for weights %s (%s); running PyTorch.", weights_hash, exc)
         return torch_engine(net, device)

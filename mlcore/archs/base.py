@@ -11,6 +11,7 @@ from functools import lru_cache
 import numpy as np
 import torch
 from torch import nn
+from torch.nn import functional as F
 
 from mlcore.imaging.resize import resize_weights
 
@@ -34,6 +35,21 @@ def _phase_kernels(scale: int) -> np.ndarray:
     for phase in range(scale):
         np.add.at(kernels[phase], indices[k * scale + phase] - k + _TAPS, weights[k * scale + phase])
     return kernels
+
+
+def bicubic_phase_bank(scale: int) -> tuple[np.ndarray, int]:
+    """MATLAB's bicubic enlargement as one convolution: ``(bank, reach)``.
+
+    ``bank`` is (s², 1, k, k) with k = 2·reach + 1: output channel ``p·s + q`` of a valid convolution over the
+    input mirrored by ``reach`` pixels is the output phase (p, q), so a pixel shuffle of the result is the
+    enlargement. The outer products of :func:`_phase_kernels`, trimmed to the taps that are ever used.
+    """
+    kernels = _phase_kernels(scale)
+    used = np.flatnonzero(np.abs(kernels).sum(axis=0))
+    reach = int(max(_TAPS - used.min(), used.max() - _TAPS))
+    kernels = kernels[:, _TAPS - reach : _TAPS + reach + 1]  # (s, k)
+    bank = np.einsum("pi,qj->pqij", kernels, kernels).reshape(scale * scale, 1, 2 * reach + 1, 2 * reach + 1)
+    return bank.astype(np.float32), reach
 
 
 @lru_cache(maxsize=64)
@@ -92,8 +108,21 @@ class SRNet(nn.Module):
         return 1 if self.channels == "y" else 3
 
     def core(self, x: torch.Tensor) -> torch.Tensor:
-        """(N, C, h, w) LR (or (N, C, h*s, w*s) enlarged when ``hr_space``) → (N, C, h*s, w*s)."""
+        """(N, C, h, w) LR (or (N, C, h*s, w*s) enlarged when ``hr_space``) → (N, C, h*s, w*s).
+
+        By default the pixel shuffle of :meth:`core_phases`.
+        """
+        return F.pixel_shuffle(self.core_phases(x), self.scale)
+
+    def core_phases(self, lr: torch.Tensor) -> torch.Tensor:
+        """For networks that end in a sub-pixel layer: (N, C, h, w) LR → (N, C·s², h, w), channel
+        ``c·s² + p·s + q`` being output (c, i·s + p, j·s + q), i.e. ``core`` before its pixel shuffle.
+        An engine adds the bicubic enlargement in this layout and shuffles 8-bit values once."""
         raise NotImplementedError
+
+    @property
+    def has_phases(self) -> bool:
+        return type(self).core_phases is not SRNet.core_phases
 
     def forward(self, lr: torch.Tensor) -> torch.Tensor:
         """(N, C, h, w) in [0, 1] → (N, C, h*s, w*s), unclipped."""

@@ -30,11 +30,11 @@ class EDSRLite(SRNet):
         self.blocks = blocks
         self.head = nn.Conv2d(1, width, 3, padding=1)
         self.body = nn.Sequential(*[ResBlock(width) for _ in range(blocks)], nn.Conv2d(width, width, 3, padding=1))
-        self.tail = nn.Sequential(nn.Conv2d(width, scale * scale, 3, padding=1), nn.PixelShuffle(scale))
+        self.tail = nn.Sequential(nn.Conv2d(width, scale * scale, 3, padding=1))  # shuffled by ``core``
 
     def lr_margin(self) -> int:
         return max(2 * self.blocks + 3, BICUBIC_MARGIN)
 
-    def core(self, lr: torch.Tensor) -> torch.Tensor:
+    def core_phases(self, lr: torch.Tensor) -> torch.Tensor:
         feat = self.head(lr)  # (N, width, h, w)
-        return self.tail(feat + self.body(feat))  # (N, 1, h*s, w*s)
+        return self.tail(feat + self.body(feat))  # (N, s², h, w)

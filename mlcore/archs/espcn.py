@@ -19,12 +19,11 @@ class ESPCN(SRNet):
             nn.Tanh(),
             nn.Conv2d(n1, n2, 3, padding=1),
             nn.Tanh(),
-            nn.Conv2d(n2, scale * scale, 3, padding=1),
-            nn.PixelShuffle(scale),  # (N, s², h, w) → (N, 1, h*s, w*s)
+            nn.Conv2d(n2, scale * scale, 3, padding=1),  # (N, s², h, w): shuffled by ``core``
         )
 
     def lr_margin(self) -> int:
         return max(2 + 1 + 1, BICUBIC_MARGIN)
 
-    def core(self, lr: torch.Tensor) -> torch.Tensor:
+    def core_phases(self, lr: torch.Tensor) -> torch.Tensor:
         return self.body(lr)

@@ -8,6 +8,11 @@ import numpy as np
 _RGB_TO_YCBCR = np.array([[65.481, 128.553, 24.966], [-37.797, -74.203, 112.0], [112.0, -93.786, -18.214]]) / 255.0
 _OFFSET = np.array([16.0, 128.0, 128.0]) / 255.0
 _YCBCR_TO_RGB = np.linalg.inv(_RGB_TO_YCBCR)
+# Luma from RGB, and what one step of luma adds to each of R, G and B (the same for all three: 255/219).
+# Both conversions and the bicubic enlargement are linear, so a luma network's detail D on top of the
+# enlarged chroma is, in RGB, the RGB enlargement plus Y_TO_RGB · D: no conversion at full size.
+RGB_TO_Y, Y_OFFSET = _RGB_TO_YCBCR[0].copy(), float(_OFFSET[0])
+Y_TO_RGB = float(_YCBCR_TO_RGB[0, 0])
 
 
 def rgb_to_ycbcr(rgb: np.ndarray) -> np.ndarray:

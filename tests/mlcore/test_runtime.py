@@ -1,10 +1,15 @@
 import numpy as np
 import pytest
+import torch
+from torch.nn import functional as F
 
 from mlcore import zoo
+from mlcore.archs.base import bicubic_phase_bank, bicubic_upsample
 from mlcore.checkpoints import load
+from mlcore.imaging import imresize, rgb_to_ycbcr, ycbcr_to_rgb
+from mlcore.imaging.colour import _YCBCR_TO_RGB, Y_TO_RGB
 from mlcore.inference import _Runner, run_network, upscale_array
-from mlcore.runtime import CACHE_FOLDER, TORCH_ON_CPU, make_engine, torch_engine
+from mlcore.runtime import CACHE_FOLDER, GRAPH_VERSION, TORCH_ON_CPU, make_engine, torch_engine
 
 from .conftest import photo
 
@@ -16,14 +21,51 @@ def shipped(name, scale):
     return net, card["weights_hash"]
 
 
+def reference(net, tile: np.ndarray) -> np.ndarray:
+    """The textbook path, in float64 where it can be: an RGB network on RGB; a luma network on YCbCr's
+    luma (its bicubic included) with MATLAB's imresize for the chroma, back to RGB. Rounded."""
+
+    def forward(planes: np.ndarray) -> np.ndarray:  # (h, w, C) → (h*s, w*s, C)
+        with torch.inference_mode():
+            x = torch.from_numpy(planes.transpose(2, 0, 1)[None].astype(np.float32))
+            return net(x)[0].double().numpy().transpose(1, 2, 0)
+
+    if net.channels == "rgb":
+        rgb = forward(tile / 255.0)
+    else:
+        ycbcr = rgb_to_ycbcr(tile / 255.0)
+        chroma = [imresize(ycbcr[..., c], net.scale)[..., None] for c in (1, 2)]
+        rgb = ycbcr_to_rgb(np.concatenate([forward(ycbcr[..., :1]), *chroma], axis=2))
+    return np.clip(np.floor(rgb * 255.0 + 0.5), 0, 255).astype(np.uint8)
+
+
+def test_luma_adds_equally_to_red_green_and_blue():
+    assert np.allclose(_YCBCR_TO_RGB[:, 0], Y_TO_RGB)
+
+
+@pytest.mark.parametrize("scale", [2, 3, 4])
+@pytest.mark.parametrize(("h", "w"), [(1, 1), (2, 3), (11, 14)])
+def test_bicubic_phase_bank_is_matlabs_enlargement(scale, h, w, rng):
+    img = rng.random((h, w)).astype(np.float32)
+    bank, reach = bicubic_phase_bank(scale)
+    padded = np.pad(img, reach, mode="symmetric")
+    out = F.pixel_shuffle(F.conv2d(torch.from_numpy(padded)[None, None], torch.from_numpy(bank)), scale)
+    assert np.allclose(out[0, 0].numpy(), imresize(img.astype(np.float64), scale), atol=1e-6)
+    assert np.allclose(out[0, 0].numpy(), bicubic_upsample(torch.from_numpy(img), scale).numpy(), atol=1e-6)
+
+
 @pytest.mark.parametrize(("name", "scale"), SHIPPED)
-def test_cpu_engine_matches_pytorch_within_one_step(name, scale, tmp_path):
+def test_cpu_engine_matches_the_textbook_path_within_one_step(name, scale, tmp_path):
     net, weights_hash = shipped(name, scale)
-    x = np.random.default_rng(0).random((1, net.in_channels, 23, 31), dtype=np.float32)
+    tile = np.asarray(photo(31, 23, seed=scale))
     engine = make_engine(net, "cpu", weights_hash, tmp_path)
-    exported = (tmp_path / CACHE_FOLDER / f"{weights_hash}.onnx").exists()
+    exported = (tmp_path / CACHE_FOLDER / f"{weights_hash}.tile{GRAPH_VERSION}.onnx").exists()
     assert exported == (type(net).__name__ not in TORCH_ON_CPU)
-    assert np.abs(engine(x) - torch_engine(net, "cpu")(x)).max() < 1 / 255
+    expected = reference(net.eval(), tile)
+    for out in (engine(tile), torch_engine(net, "cpu")(tile)):
+        assert out.shape == (23 * scale, 31 * scale, 3) and out.dtype == np.uint8
+        diff = np.abs(out.astype(int) - expected)
+        assert diff.max() <= 1 and (diff > 0).mean() < 0.01
 
 
 @pytest.mark.parametrize(("name", "scale"), [("espcn", 3), ("srcnn", 2), ("fsrcnn", 4)])
@@ -37,9 +79,18 @@ def test_tiled_output_is_exact_with_the_exported_engine(name, scale, tmp_path):
     assert np.abs(whole.astype(int) - run_network(net, img, scale)).max() <= 1
 
 
+def test_gray_tiles_run_as_equal_red_green_and_blue(tmp_path):
+    net, weights_hash = shipped("espcn", 2)
+    runner = _Runner(net, 2, "cpu", make_engine(net, "cpu", weights_hash, tmp_path))
+    gray = np.asarray(photo(40, 30, mode="L"))
+    out = runner(gray)
+    assert out.shape == (60, 80)
+    assert np.array_equal(out, runner(np.repeat(gray[..., None], 3, axis=2))[..., 1])
+
+
 def test_export_is_cached_per_weights_hash_and_redone_when_absent(tmp_path):
     net, weights_hash = shipped("espcn", 2)
-    path = tmp_path / CACHE_FOLDER / f"{weights_hash}.onnx"
+    path = tmp_path / CACHE_FOLDER / f"{weights_hash}.tile{GRAPH_VERSION}.onnx"
     make_engine(net, "cpu", weights_hash, tmp_path)
     stamp = path.stat().st_mtime_ns
     make_engine(net, "cpu", weights_hash, tmp_path)
@@ -53,7 +104,7 @@ def test_pytorch_serves_when_the_export_cannot_be_written(tmp_path, caplog):
     net, weights_hash = shipped("fsrcnn", 2)
     blocked = tmp_path / "file"
     blocked.write_text("a file where the cache folder would go")
-    x = np.random.default_rng(1).random((1, 1, 17, 19), dtype=np.float32)
+    tile = np.asarray(photo(19, 17))
     engine = make_engine(net, "cpu", weights_hash, blocked)
-    assert np.array_equal(engine(x), torch_engine(net, "cpu")(x))
+    assert np.array_equal(engine(tile), torch_engine(net, "cpu")(tile))
     assert "running PyTorch" in caplog.text
