@@ -49,7 +49,7 @@ class Degradation:
 
 @dataclass(frozen=True)
 class Realistic:
-    """The distribution that training draws a ``Degradation`` from (``--degradation realistic``)."""
+    """A distribution that training draws a ``Degradation`` from (``--degradation realistic``; ``PIPELINES``)."""
 
     clean_share: float = 0.2  # plain bicubic, nothing else: the clean case stays in every batch
     blur_prob: float = 0.3
@@ -78,7 +78,12 @@ class Realistic:
         return Degradation(blur, resize, noise, gray, jpeg, int(rng.integers(2**31)))
 
 
-PIPELINES = {"realistic": Realistic()}
+PIPELINES = {
+    "realistic": Realistic(),
+    # Noisy photos that are not JPEGs (``restore=auto`` sends JPEG files to the photo model): every
+    # non-clean sample noisy, σ around the router's threshold and above, little blur, no JPEG.
+    "noisy": Realistic(clean_share=0.1, blur_prob=0.1, noise_prob=1.0, noise_sigma=(4.0, 16.0), jpeg_prob=0.0),
+}
 
 
 def parse(text: str) -> Degradation:

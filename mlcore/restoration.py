@@ -90,9 +90,12 @@ class Inspection:
     noise_sigma: float
 
     @property
+    def compressed(self) -> bool:
+        return self.jpeg_quality is not None and self.jpeg_quality <= JPEG_QUALITY_THRESHOLD
+
+    @property
     def degraded(self) -> bool:
-        compressed = self.jpeg_quality is not None and self.jpeg_quality <= JPEG_QUALITY_THRESHOLD
-        return compressed or self.noise_sigma >= NOISE_SIGMA_THRESHOLD
+        return self.compressed or self.noise_sigma >= NOISE_SIGMA_THRESHOLD
 
 
 def inspect(image: Image.Image) -> Inspection:
@@ -120,7 +123,8 @@ def check_restore(restore: str) -> str:
 def choose_model(image: Image.Image, *, scale: int, model: str = zoo.DEFAULT, restore: str = "auto") -> ModelChoice:
     """Resolve ``model`` at ``scale`` for this image. Only ``default`` is routed: with a restoring model
     for the scale, ``strong`` always takes it, ``auto`` when the image is a JPEG of quality ≤ 90 or
-    noisy (σ ≥ 7.5), ``off`` never. A named model is used as named."""
+    noisy (σ ≥ 7.5), ``off`` never. Noisy input that is not such a JPEG goes to the scale's denoising
+    model where there is one. A named model is used as named."""
     check_restore(restore)
     restoring_name = zoo.restoring_model(scale) if model == zoo.DEFAULT else None
     inspection = None
@@ -130,5 +134,7 @@ def choose_model(image: Image.Image, *, scale: int, model: str = zoo.DEFAULT, re
     elif restoring_name and restore == "auto":
         inspection = inspect(image)
         use = inspection.degraded
+        if use and not inspection.compressed:
+            restoring_name = zoo.denoising_model(scale) or restoring_name
     name, weights = zoo.resolve_model(restoring_name if use else model, scale)
     return ModelChoice(name, weights, use, restore, inspection)

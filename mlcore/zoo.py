@@ -74,7 +74,17 @@ def default_model(scale: int) -> str:
 
 def restoring_model(scale: int) -> str | None:
     """The restoring (JPEG/noise) model declared for ``scale`` in zoo.json when its weights exist."""
-    declared = _zoo_file().get("restoring", {}).get(str(scale))
+    return _declared("restoring", scale)
+
+
+def denoising_model(scale: int) -> str | None:
+    """The model for noisy input that is not a JPEG, declared for ``scale`` in zoo.json when its weights
+    exist (None: the restoring model serves noisy input too)."""
+    return _declared("denoising", scale)
+
+
+def _declared(role: str, scale: int) -> str | None:
+    declared = _zoo_file().get(role, {}).get(str(scale))
     return declared if declared and (declared, scale) in _cards() else None
 
 
@@ -134,6 +144,7 @@ def list_models() -> dict:
         "models": models,
         "default": {str(s): default_model(s) for s in SCALES},
         "restoring": {str(s): restoring_model(s) for s in SCALES},
+        "denoising": {str(s): denoising_model(s) for s in SCALES},
     }
     return copy.deepcopy(zoo)  # the caller's to change: the measured numbers are the cache's own dicts
 

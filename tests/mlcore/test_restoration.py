@@ -1,6 +1,7 @@
 """Choosing the clean or the restoring model from the image itself: JPEG quality and noise."""
 
 import io
+import json
 
 import numpy as np
 import pytest
@@ -80,3 +81,18 @@ def test_quality_survives_the_shared_decode_of_a_rotated_jpeg():
     assert (fmt, image.size, jpeg_quality(image)) == ("JPEG", (24, 40), 45)
     png, _ = mlcore.open_image(io.BytesIO(encode(photo(8, 8), "PNG").fp.getvalue()))
     assert jpeg_quality(png) is None
+
+
+def test_noisy_input_that_is_not_a_compressed_jpeg_goes_to_the_denoising_model(restoring_zoo):
+    zoo_json = json.loads((restoring_zoo / "zoo.json").read_text())
+    zoo_json["denoising"] = {"2": "espcn"}  # any model with ×2 weights stands in for it
+    (restoring_zoo / "zoo.json").write_text(json.dumps(zoo_json))
+    clean = np.asarray(photo(96, 96))
+    noisy = np.clip(clean + np.random.default_rng(0).normal(0, 12, clean.shape), 0, 255).astype(np.uint8)
+    png = choose_model(encode(Image.fromarray(noisy), "PNG"), scale=2)
+    assert png.restoring and png.name == "espcn" and png.inspection.noise_sigma >= 7.5
+    q50 = choose_model(encode(Image.fromarray(noisy), "JPEG", quality=50), scale=2)
+    assert q50.restoring and q50.name == "espcn_restore"
+    assert choose_model(encode(Image.fromarray(noisy), "PNG"), scale=2, restore="strong").name == "espcn_restore"
+    assert choose_model(encode(photo(96, 96), "PNG"), scale=2).name == zoo.resolve_model("default", 2)[0]
+    assert mlcore.list_models()["denoising"] == {"2": "espcn", "3": None, "4": None}
