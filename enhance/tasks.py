@@ -3,7 +3,7 @@ background task, and how a queued job is handed to it."""
 
 import logging
 
-from django.db import close_old_connections, transaction
+from django.db import close_old_connections, connection, transaction
 from django_tasks import task
 
 from enhance.jobs import reaper, runner
@@ -18,8 +18,10 @@ def enhancement_run_task(context, enhancement_id: int | None = None) -> None:
     """Run the next queued job by the fair rule (``enhance.jobs.fair``), whichever job this task was sent
     for: one task per queued job, any task runs any job. (Tasks queued before that rule name their job;
     the name is ignored the same way.)"""
-    # A long-lived worker (RQ's runs jobs in its own process) drops a connection the database closed.
-    close_old_connections()
+    # A long-lived worker (RQ's runs jobs in its own process) drops a connection the database closed; a task
+    # run inline inside a caller's transaction (the immediate backend) leaves the caller's connection alone.
+    if not connection.in_atomic_block:
+        close_old_connections()
     # A live worker also rescues jobs whose worker died, before taking on its own.
     reap_and_requeue()
     runner.run_next(task_id=str(context.task_result.id))

@@ -3,23 +3,10 @@
 import os
 
 import pytest
-from django.db.backends.signals import connection_created
-from django.dispatch import receiver
 
 # Playwright's sync API runs an asyncio loop in the test thread; the ORM in the same test would raise
 # SynchronousOnlyOperation without this.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-
-@receiver(connection_created)
-def readers_do_not_lock_tables(sender, connection, **kwargs):
-    """The live server's thread and the test's worker share Django's in-memory test database (SQLite's shared
-    cache), where a reader holds a table lock that makes a concurrent writer fail at once with "database table
-    is locked" (a file database, as the site runs on, waits instead). Readers here take no table lock, so a page
-    polling while the test's worker finishes a job does not fail the job."""
-    if connection.vendor == "sqlite" and connection.is_in_memory_db():
-        with connection.cursor() as cursor:
-            cursor.execute("PRAGMA read_uncommitted = 1")
 
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")

@@ -3,12 +3,10 @@
 import io
 import os
 import tempfile
-import time
 import uuid
 from pathlib import Path
 
 from django.core.management import call_command
-from django.db import OperationalError
 from PIL import Image, ImageDraw
 from playwright.sync_api import Page, expect
 
@@ -18,22 +16,12 @@ from enhance import services
 DB_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 
-def run_worker(attempts: int = 20) -> None:
+def run_worker() -> None:
     """A separate worker draining the database queue, as ``make run`` starts beside the web server.
 
-    It runs in this thread (db_worker installs signal handlers); the browser keeps polling meanwhile. In the
-    shared in-memory test database the worker's ``BEGIN EXCLUSIVE`` fails at once ("database table is locked")
-    while the live server reads, where a file database would wait: the worker is then started again.
+    It runs in this thread (db_worker installs signal handlers); the browser keeps polling meanwhile.
     """
-    for _ in range(attempts):
-        try:
-            call_command("db_worker", batch=True, reload=False, startup_delay=False)
-            return
-        except OperationalError as exc:
-            if "is locked" not in str(exc):
-                raise
-            time.sleep(0.2)
-    raise AssertionError(f"the database stayed locked through {attempts} worker starts")
+    call_command("db_worker", batch=True, reload=False, startup_delay=False)
 
 
 def photo_png(size=(200, 150)) -> bytes:
