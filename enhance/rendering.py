@@ -52,8 +52,7 @@ def fit(result: Image.Image, size: tuple[int, int] | None) -> Image.Image:
     is when ``size`` is None or already its size."""
     if size is None or tuple(size) == result.size:
         return result
-    if result.mode not in ("RGB", "RGBA", "L", "LA"):
-        result = result.convert("RGBA" if "A" in result.getbands() else "RGB")
+    result = _plain(result, ("RGB", "RGBA", "L", "LA"))
     resized = result.resize(tuple(size), Image.Resampling.LANCZOS)
     resized.info = {key: value for key, value in result.info.items() if key == "icc_profile"}
     return resized
@@ -138,12 +137,18 @@ def preview(image: Image.Image) -> bytes:
 def _display_webp(image: Image.Image, size: tuple[int, int], *, quality: int) -> bytes:
     small = image.copy()
     small.thumbnail(size, Image.Resampling.LANCZOS)
-    if small.mode not in ("RGB", "RGBA", "L"):
-        small = small.convert("RGBA" if "A" in small.mode else "RGB")
+    small = _plain(small, ("RGB", "RGBA", "L"))  # what WebP holds
     options = {"icc_profile": image.info["icc_profile"]} if image.info.get("icc_profile") else {}
     buffer = io.BytesIO()
     small.save(buffer, "WEBP", quality=quality, **options)
     return buffer.getvalue()
+
+
+def _plain(image: Image.Image, modes: tuple[str, ...]) -> Image.Image:
+    """``image`` as it is when its mode is one of ``modes``, else as RGBA (when it has alpha) or RGB."""
+    if image.mode in modes:
+        return image
+    return image.convert("RGBA" if "A" in image.getbands() else "RGB")
 
 
 def _flatten(image: Image.Image) -> Image.Image:

@@ -9,9 +9,9 @@ from django.db.models import QuerySet
 
 import mlcore
 from enhance import exports, messages, rendering
+from enhance.estimates import enhancement_seconds_left
 from enhance.jobs import fair
 from enhance.models import Batch, Enhancement
-from enhance.services.estimates import enhancement_seconds_left
 
 
 def enhancement_list_for_user(*, user) -> QuerySet[Enhancement]:

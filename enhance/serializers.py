@@ -8,8 +8,8 @@ from rest_framework.authtoken.serializers import AuthTokenSerializer
 
 import mlcore
 from enhance import job_options, messages, rendering, selectors, validation
+from enhance.estimates import time_left_fields
 from enhance.models import Enhancement
-from enhance.services.estimates import time_left_fields
 
 
 class _OptionMixin:

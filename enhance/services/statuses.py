@@ -1,8 +1,8 @@
 """The state of many jobs in one request: what a batch page, the gallery or a result page polls."""
 
 from enhance import messages, selectors
+from enhance.estimates import time_left_fields
 from enhance.models import Enhancement
-from enhance.services.estimates import time_left_fields
 from enhance.validation import EnhancementError
 
 

@@ -7,10 +7,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 import mlcore
 from enhance import job_options as options
 from enhance import messages, selectors, validation
+from enhance.estimates import job_estimate, speed_table, time_left_fields
 from enhance.forms import JobOptionsForm
 from enhance.job_options import output_refusal, output_size
 from enhance.models import Enhancement
-from enhance.services.estimates import job_estimate, speed_table, time_left_fields
 
 
 def own_enhancement(request, pk) -> Enhancement:

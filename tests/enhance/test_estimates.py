@@ -11,9 +11,8 @@ from django.test import Client
 from django.utils import timezone
 
 import mlcore
-from enhance import messages, services
+from enhance import estimates, messages, services
 from enhance.models import Enhancement
-from enhance.services import estimates
 from mlcore import zoo
 
 pytestmark = pytest.mark.django_db
