@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from mlcore.runtime import export_onnx, onnx_session
+from mlcore.runtime import export_onnx, onnx_engine, onnx_session, torch_engine
 
 
 class Core(torch.nn.Module):
@@ -72,4 +72,16 @@ RUNTIMES = {
     "onnxruntime": make_onnxruntime,
     "openvino": make_openvino,
     "torch.compile": make_compile,
+}
+
+
+def tile_onnxruntime(net, threads: int):
+    with tempfile.TemporaryDirectory() as tmp:
+        return onnx_engine(net, Path(tmp) / "tile.onnx")
+
+
+# What ``mlcore.runtime`` chooses between for the whole tile (8-bit (h, w, 3) in and out): TORCH_ON_CPU follows it.
+TILE_RUNTIMES = {
+    "eager": lambda net, threads: torch_engine(net, "cpu"),
+    "onnxruntime": tile_onnxruntime,
 }

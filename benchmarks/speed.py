@@ -69,9 +69,9 @@ def network_input(net, lr: Image.Image) -> np.ndarray:
     return (bicubic_upsample(t, net.scale) if net.hr_space else t).numpy()
 
 
-def measure_ours(name, scale, lr, args, rows, runtime_rows) -> None:
+def measure_ours(name, scale, lr, args, rows, runtime_rows, tile_rows) -> None:
     import mlcore
-    from benchmarks.runtimes import RUNTIMES
+    from benchmarks.runtimes import RUNTIMES, TILE_RUNTIMES
     from mlcore import zoo
     from mlcore.checkpoints import load
     from mlcore.runtime import TORCH_ON_CPU
@@ -100,6 +100,14 @@ def measure_ours(name, scale, lr, args, rows, runtime_rows) -> None:
     row["gflops"] = core_gflop_per_mp(net) / row["network"]
     rows.append(row)
     runtime_rows.append({"model": name, "scale": scale, **timings})
+    tile = np.asarray(lr)  # the whole LR image as one tile, through each runtime's whole-tile graph
+    reference, timings = None, {}
+    for runtime, make in TILE_RUNTIMES.items():
+        run = make(net, args.threads)
+        out = run(tile).astype(int)
+        reference = out if reference is None else reference
+        timings[runtime] = (best_of(lambda run=run: run(tile), args.repeats) / mp, float(np.abs(out - reference).max()))
+    tile_rows.append({"model": name, "scale": scale, **timings})
 
 
 def main() -> None:
@@ -119,7 +127,7 @@ def main() -> None:
     torch.set_num_threads(args.threads)
     cv2.setNumThreads(args.threads)
     hr = photo()
-    rows, runtime_rows = [], []
+    rows, runtime_rows, tile_rows = [], [], []
     for scale in (2, 3, 4):
         lr = mlcore.downscale(hr, scale)
         for label, (algo, pb) in OPENCV.items():
@@ -129,7 +137,7 @@ def main() -> None:
             times = [best_of(f, args.repeats) / mp for f in (whole, network)]
             rows.append({"model": label, "scale": scale, "whole": times[0], "network": times[1], "peak": peak})
         for name in zoo.model_names(scale):
-            measure_ours(name, scale, lr, args, rows, runtime_rows)
+            measure_ours(name, scale, lr, args, rows, runtime_rows, tile_rows)
             print(rows[-1], flush=True)
     context = {
         "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
@@ -142,7 +150,7 @@ def main() -> None:
         "repeats": args.repeats,
     }
     out = Path(args.out)
-    text = write_report(context, rows, runtime_rows, out.read_text() if out.exists() else "")
+    text = write_report(context, rows, runtime_rows, tile_rows, out.read_text() if out.exists() else "")
     out.write_text(text)
     print(text)
 

@@ -29,19 +29,21 @@ def _main_table(rows: list[dict], matmul: float) -> list[str]:
     return lines
 
 
-def _runtime_table(runtime_rows: list[dict], runtimes: list[str]) -> list[str]:
+def _runtime_table(runtime_rows: list[dict], runtimes: list[str], delta: str = ".0e") -> list[str]:
     lines = [
         "| model | scale | " + " | ".join(runtimes) + " |",
         "|---|---|" + "---|" * len(runtimes),
     ]
     for r in runtime_rows:
         base = r[runtimes[0]][0]
-        cells = [f"{r[k][0]:.3f} (×{base / r[k][0]:.2f}, Δ {r[k][1]:.0e})" for k in runtimes]
+        cells = [f"{r[k][0]:.3f} (×{base / r[k][0]:.2f}, Δ {r[k][1]:{delta}})" for k in runtimes]
         lines.append(f"| {r['model']} | ×{r['scale']} | " + " | ".join(cells) + " |")
     return lines
 
 
-def write_report(context: dict, rows: list[dict], runtime_rows: list[dict], previous: str = "") -> str:
+def write_report(
+    context: dict, rows: list[dict], runtime_rows: list[dict], tile_rows: list[dict], previous: str = ""
+) -> str:
     """The whole docs/speed.md text; ``previous`` is the file's current text (its notes are kept)."""
     notes = previous.split(NOTES_MARK, 1)[1] if NOTES_MARK in previous else "\n"
     head = [
@@ -60,6 +62,10 @@ def write_report(context: dict, rows: list[dict], runtime_rows: list[dict], prev
         "\n## Network alone, by runtime\n",
         "s/MP (speed-up over the first column, Δ = largest output difference in 1/255 steps).\n",
         _runtime_table(runtime_rows, context["runtimes"]),
+        "\n## Whole tile, by runtime\n",
+        "What `mlcore.upscale` runs per tile (`mlcore.runtime.Tile`: 8-bit in, luma, network, bicubic, 8-bit out),",
+        "the whole LR image as one tile: s/MP (speed-up over eager, Δ = largest difference in 8-bit levels).\n",
+        _runtime_table(tile_rows, list(tile_rows[0])[2:] if tile_rows else [], delta=".0f"),
     ]
     lines = [x for item in head for x in (item if isinstance(item, list) else [item])]
     return "\n".join(lines) + "\n\n" + NOTES_MARK + notes

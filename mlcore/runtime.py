@@ -5,8 +5,8 @@ R, G and B as one convolution, the network's detail added in RGB, rounding, 8-bi
 converted at full size, so the work around the network is a few passes over the output (docs/speed.md).
 
 On the CPU that graph runs in ONNX Runtime where it measured at least 1.3× faster than PyTorch with
-outputs within one 8-bit step (docs/speed.md): srcnn, fsrcnn and espcn; edsr_lite stays on PyTorch, whose
-channels-last convolutions run it near this machine's matmul rate. CUDA keeps PyTorch. The ONNX graph is
+outputs within one 8-bit step (docs/speed.md): fsrcnn and espcn; edsr_lite and srcnn stay on PyTorch, whose
+channels-last convolutions run them near this machine's matmul rate. CUDA keeps PyTorch. The ONNX graph is
 exported once per weights hash into a git-ignored folder beside the weights and reused by every process;
 when it cannot be exported or loaded, PyTorch runs instead.
 """
@@ -33,8 +33,9 @@ logger = logging.getLogger(__name__)
 Engine = Callable[[np.ndarray], np.ndarray]
 CACHE_FOLDER = ".runtime"  # inside the zoo's weights folder
 GRAPH_VERSION = 3  # in the cached file's name: a change to ``Tile`` must not reuse an older export
-# Architectures for which ONNX Runtime was not ≥ 1.3× faster than PyTorch on the CPU.
-TORCH_ON_CPU = {"EDSRLite"}
+# Architectures whose whole tile ONNX Runtime did not run ≥ 1.3× faster than PyTorch on the CPU (docs/speed.md,
+# "Whole tile, by runtime").
+TORCH_ON_CPU = {"EDSRLite", "SRCNN"}
 
 
 @functools.cache
@@ -143,17 +144,21 @@ def onnx_session(path: Path) -> Callable[[np.ndarray], np.ndarray]:
     return lambda x: session.run(None, {"x": np.ascontiguousarray(x)})[0]
 
 
+def onnx_engine(net, path: Path) -> Engine:
+    """``net``'s whole-tile graph in ONNX Runtime on the CPU, exported to ``path`` unless it is there."""
+    tile = Tile(net).eval()
+    if not path.exists():
+        export_onnx(tile, torch.zeros(1, 3, 20 + 2 * tile.pad, 17 + 2 * tile.pad, dtype=torch.uint8), path)
+    session = onnx_session(path)
+    return lambda x: session(_padded(x, tile.pad))
+
+
 def make_engine(net, device: str, weights_hash: str, weights_dir: Path) -> Engine:
     """The measured-best engine for ``net`` on ``device``; PyTorch when the faster one is unavailable."""
     if device != "cpu" or type(net).__name__ in TORCH_ON_CPU or not weights_hash:
         return torch_engine(net, device)
-    path = Path(weights_dir) / CACHE_FOLDER / f"{weights_hash}.tile{GRAPH_VERSION}.onnx"
     try:
-        tile = Tile(net).eval()
-        if not path.exists():
-            export_onnx(tile, torch.zeros(1, 3, 20 + 2 * tile.pad, 17 + 2 * tile.pad, dtype=torch.uint8), path)
-        session = onnx_session(path)
-        return lambda x: session(_padded(x, tile.pad))
+        return onnx_engine(net, Path(weights_dir) / CACHE_FOLDER / f"{weights_hash}.tile{GRAPH_VERSION}.onnx")
     except Exception as exc:  # any failure of the optional runtime leaves PyTorch serving
         logger.warning("ONNX Runtime unavailable for weights %s (%s); running PyTorch.", weights_hash, exc)
         return torch_engine(net, device)
