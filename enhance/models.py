@@ -209,6 +209,8 @@ class Enhancement(models.Model):
                 return messages.NOTE_PHOTO_STRONG
             if self.jpeg_quality is not None and self.jpeg_quality <= mlcore.JPEG_QUALITY_THRESHOLD:
                 return messages.NOTE_PHOTO_JPEG.format(quality=self.jpeg_quality)
+            if self.model_resolved == mlcore.list_models()["denoising"].get(str(self.scale)):
+                return messages.NOTE_NOISE.format(sigma=self.noise_sigma)
             return messages.NOTE_PHOTO_NOISE.format(sigma=self.noise_sigma)
         if self.restore == "off":
             return messages.NOTE_CLEAN_OFF

@@ -1,5 +1,9 @@
 """The job through the real engine (tiny images): run, quality check, failure, cancel, retry, rerun, delete."""
 
+import io
+import json
+
+import numpy as np
 import pytest
 from PIL import Image
 
@@ -272,3 +276,17 @@ def test_unknown_restore_mode_is_refused_and_nothing_changes(make_enhancement):
         services.enhancement_queue(enhancement=enhancement, scale=2, model="default", quality_check=False, restore="x")
     enhancement.refresh_from_db()
     assert (enhancement.status, enhancement.restore) == (Status.NEW, "auto")
+
+
+def test_a_noisy_png_goes_to_the_noise_model_and_says_so(make_enhancement, run_jobs, restoring_zoo):
+    zoo_json = json.loads((restoring_zoo / "zoo.json").read_text())
+    zoo_json["denoising"] = {"2": "espcn"}  # any model with ×2 weights stands in for the noise model
+    (restoring_zoo / "zoo.json").write_text(json.dumps(zoo_json))
+    smooth = np.full((48, 64, 3), 128.0) + np.linspace(0, 60, 64)[None, :, None]
+    noisy = np.clip(smooth + np.random.default_rng(0).normal(0, 12, smooth.shape), 0, 255).astype(np.uint8)
+    buffer = io.BytesIO()
+    Image.fromarray(noisy).save(buffer, "PNG")
+    enhancement = queue(make_enhancement(name="noisy.png", data=buffer.getvalue()), run_jobs)
+    assert (enhancement.model_resolved, enhancement.restoring) == ("espcn", True), enhancement.error
+    assert enhancement.model_note == f"Noise model — noise ≈ {enhancement.noise_sigma:.0f} detected"
+    assert enhancement.noise_sigma >= 7.5
