@@ -1,5 +1,5 @@
-// The result viewer: before/after slider or side by side, zoom (fit, 100, 200, 400 %) by buttons, wheel and
-// keys, and panning by drag or arrows that moves every pane together (one view state drawn into each pane).
+// The result viewer: before/after slider or side by side, zoom (fit, 100, 200, 400 %) by buttons, wheel, keys
+// and pinch, and panning by drag or arrows that moves every pane together (one view state drawn into each pane).
 // Geometry: each pane (a "stage") shows the image, laid out at the result's size, through one transform:
 // translate(--tx, --ty) scale(--s). The view state is the zoom and the image point at the stage's centre.
 // No inline style attributes (the CSP forbids them): only custom properties set through the CSSOM.
@@ -114,10 +114,45 @@ function setup(root) {
   slider.addEventListener("input", () => setPosition(Number(slider.value)));
 
   for (const stage of stages) {
-    // Drag: on the slider's handle (or anywhere at fit) it moves the divider; elsewhere it pans.
+    // Drag: on the slider's handle (or anywhere at fit) it moves the divider; elsewhere it pans. Two fingers
+    // pinch: the zoom follows their spread (fit to 400 %) around the image point between them, which stays
+    // under them as they move.
     let drag = null;
+    let pinch = null;
+    const touches = new Map();
+    const spread = () => {
+      const [a, b] = [...touches.values()];
+      return { d: Math.hypot(a.x - b.x, a.y - b.y) || 1, x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 };
+    };
+    const startPinch = () => {
+      const box = stage.getBoundingClientRect();
+      const { d, x, y } = spread();
+      const s = scaleOf(stage);
+      const px = view.cx + (x - box.left - stage.clientWidth / 2) / s;
+      const py = view.cy + (y - box.top - stage.clientHeight / 2) / s;
+      pinch = { d, s, px, py, box };
+      drag = null;
+    };
+    const movePinch = () => {
+      const { d, x, y } = spread();
+      const fit = fitScale(stage);
+      const s = Math.min(Math.max((pinch.s * d) / pinch.d, fit), LEVELS[LEVELS.length - 1]);
+      view.zoom = s <= fit * 1.001 ? "fit" : s;
+      view.cx = pinch.px - (x - pinch.box.left - stage.clientWidth / 2) / s;
+      view.cy = pinch.py - (y - pinch.box.top - stage.clientHeight / 2) / s;
+      draw();
+    };
     stage.addEventListener("pointerdown", (event) => {
-      if (event.button !== 0 || event.target === slider) return;
+      if (event.pointerType === "touch") {
+        touches.set(event.pointerId, { x: event.clientX, y: event.clientY });
+        if (touches.size === 2) {
+          stage.setPointerCapture(event.pointerId);
+          startPinch();
+          event.preventDefault();
+          return;
+        }
+      }
+      if (event.button !== 0 || event.target === slider || pinch) return;
       const box = stage.getBoundingClientRect();
       const onDivider = Math.abs(event.clientX - box.left - (Number(slider.value) / 100) * box.width) < 24;
       const divider = stage === sliderPane && (view.zoom === "fit" || onDivider);
@@ -130,6 +165,11 @@ function setup(root) {
       event.preventDefault();
     });
     stage.addEventListener("pointermove", (event) => {
+      if (touches.has(event.pointerId)) touches.set(event.pointerId, { x: event.clientX, y: event.clientY });
+      if (pinch && touches.size >= 2) {
+        movePinch();
+        return;
+      }
       if (!drag) return;
       if (drag.divider) {
         setPosition(((event.clientX - drag.box.left) / drag.box.width) * 100);
@@ -140,7 +180,9 @@ function setup(root) {
       view.cy = drag.cy - (event.clientY - drag.y) / s;
       draw();
     });
-    const end = () => {
+    const end = (event) => {
+      touches.delete(event.pointerId);
+      if (touches.size < 2) pinch = null;
       drag = null;
       stage.classList.remove("dragging");
     };

@@ -5,6 +5,7 @@ panning linked across panes, labels on screen, Download in view. Screenshots: vi
 The transferred bytes are printed (``-s``): ``pytest tests/e2e/test_viewer.py -s``."""
 
 import io
+import re
 
 import pytest
 from PIL import Image
@@ -216,3 +217,46 @@ def test_touch_drags_the_divider_and_pans_when_zoomed(page: Page, result_url):
     moved = image_offset(page, stage, "img.after")
     assert moved[:2] == [pytest.approx(start[0] - 100, abs=1), pytest.approx(start[1] - 40, abs=1)]
     assert image_offset(page, stage, ".before-layer img") == moved
+
+
+def stage_point(page: Page, selector: str, x: float, y: float) -> list[float]:
+    """The image point (result pixels) drawn at page point (x, y) of the stage."""
+    return page.locator(selector).evaluate(
+        """(stage, [x, y]) => { const b = stage.getBoundingClientRect(), st = getComputedStyle(stage);
+            const s = parseFloat(st.getPropertyValue('--s'));
+            return [(x - b.left - parseFloat(st.getPropertyValue('--tx'))) / s,
+                    (y - b.top - parseFloat(st.getPropertyValue('--ty'))) / s]; }""",
+        [x, y],
+    )
+
+
+@pytest.mark.browser_context_args(has_touch=True, is_mobile=False)
+@pytest.mark.django_db(transaction=True)
+def test_two_fingers_pinch_zoom_around_the_point_between_them(page: Page, result_url):
+    page.goto(result_url)
+    stage = "[data-pane=slider]"
+    box = page.locator(stage).bounding_box()
+    cx, cy = box["x"] + box["width"] * 0.6, box["y"] + box["height"] * 0.5
+    fit = float(stage_vars(page, stage)["--s"])
+    anchor = stage_point(page, stage, cx, cy)
+    cdp = page.context.new_cdp_session(page)
+
+    def fingers(kind: str, half: float) -> None:
+        points = [{"x": cx - half, "y": cy, "id": 0}, {"x": cx + half, "y": cy, "id": 1}]
+        cdp.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": points})
+
+    fingers("touchStart", 40)
+    for half in (50, 60, 70, 80):  # the fingers spread from 80 to 160 px apart: twice the zoom
+        fingers("touchMove", half)
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+    assert float(stage_vars(page, stage)["--s"]) == pytest.approx(2 * fit, rel=0.02)
+    assert stage_point(page, stage, cx, cy) == [pytest.approx(anchor[0], abs=1), pytest.approx(anchor[1], abs=1)]
+    expect(page.locator("[data-compare]")).to_have_class(re.compile(r"\bzoomed\b"))
+    expect(page.locator("[data-zoom-readout]")).to_have_text(f"{round(200 * fit)}%")
+    # Pinching in again stops at fit.
+    fingers("touchStart", 80)
+    for half in (60, 40, 20, 10):
+        fingers("touchMove", half)
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+    assert float(stage_vars(page, stage)["--s"]) == pytest.approx(fit, rel=0.001)
+    expect(page.locator("[data-zoom-readout]")).to_contain_text("Fit")
