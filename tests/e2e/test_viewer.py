@@ -189,15 +189,23 @@ def test_panning_moves_every_pane_together_and_labels_stay_on_screen(page: Page,
     expect(page.get_by_role("link", name="Download PNG")).to_be_in_viewport()
 
 
-def touch_drag(page: Page, start: tuple[float, float], end: tuple[float, float], steps: int = 5) -> None:
-    """One finger from ``start`` to ``end``, as chromium's touch input (pointer events of type touch)."""
+def touch_gesture(page: Page, frames: list[list[tuple[float, float]]]) -> None:
+    """Fingers at the points of each frame in turn (first frame: they land; then they move; then they
+    lift), as chromium's touch input (pointer events of type touch)."""
     cdp = page.context.new_cdp_session(page)
-    cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": start[0], "y": start[1]}]})
-    for n in range(1, steps + 1):
-        x = start[0] + (end[0] - start[0]) * n / steps
-        y = start[1] + (end[1] - start[1]) * n / steps
-        cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [{"x": x, "y": y}]})
+    for n, frame in enumerate(frames):
+        points = [{"x": x, "y": y, "id": finger} for finger, (x, y) in enumerate(frame)]
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchMove" if n else "touchStart", "touchPoints": points})
     cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+
+
+def touch_drag(page: Page, start: tuple[float, float], end: tuple[float, float], steps: int = 5) -> None:
+    """One finger from ``start`` to ``end``."""
+    path = [
+        (start[0] + (end[0] - start[0]) * n / steps, start[1] + (end[1] - start[1]) * n / steps)
+        for n in range(steps + 1)
+    ]
+    touch_gesture(page, [[point] for point in path])
 
 
 @pytest.mark.browser_context_args(has_touch=True, is_mobile=False)
@@ -239,24 +247,16 @@ def test_two_fingers_pinch_zoom_around_the_point_between_them(page: Page, result
     cx, cy = box["x"] + box["width"] * 0.6, box["y"] + box["height"] * 0.5
     fit = float(stage_vars(page, stage)["--s"])
     anchor = stage_point(page, stage, cx, cy)
-    cdp = page.context.new_cdp_session(page)
 
-    def fingers(kind: str, half: float) -> None:
-        points = [{"x": cx - half, "y": cy, "id": 0}, {"x": cx + half, "y": cy, "id": 1}]
-        cdp.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": points})
+    def pinch(halves) -> None:  # two fingers ``half`` px left and right of (cx, cy), frame by frame
+        touch_gesture(page, [[(cx - half, cy), (cx + half, cy)] for half in halves])
 
-    fingers("touchStart", 40)
-    for half in (50, 60, 70, 80):  # the fingers spread from 80 to 160 px apart: twice the zoom
-        fingers("touchMove", half)
-    cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+    pinch((40, 50, 60, 70, 80))  # the fingers spread from 80 to 160 px apart: twice the zoom
     assert float(stage_vars(page, stage)["--s"]) == pytest.approx(2 * fit, rel=0.02)
     assert stage_point(page, stage, cx, cy) == [pytest.approx(anchor[0], abs=1), pytest.approx(anchor[1], abs=1)]
     expect(page.locator("[data-compare]")).to_have_class(re.compile(r"\bzoomed\b"))
     expect(page.locator("[data-zoom-readout]")).to_have_text(f"{round(200 * fit)}%")
     # Pinching in again stops at fit.
-    fingers("touchStart", 80)
-    for half in (60, 40, 20, 10):
-        fingers("touchMove", half)
-    cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+    pinch((80, 60, 40, 20, 10))
     assert float(stage_vars(page, stage)["--s"]) == pytest.approx(fit, rel=0.001)
     expect(page.locator("[data-zoom-readout]")).to_contain_text("Fit")
