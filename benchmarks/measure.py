@@ -47,11 +47,12 @@ def peak_rss_mb(fn: Callable[[], object], every: float = 0.002) -> float:
     return max(peak[0], _rss_bytes()) / 2**20 - before / 2**20
 
 
-def matmul_gflops(n: int = 2048, repeats: int = 5) -> float:
-    """This machine's fp32 matmul rate with torch's threads: the ceiling a convolution can approach."""
+def matmul_gflops(n: int = 2048, repeats: int = 5, dtype=None) -> float:
+    """This machine's matmul rate (fp32 unless ``dtype``) with torch's threads: the ceiling a convolution can
+    approach."""
     import torch
 
-    a, b = torch.rand(n, n), torch.rand(n, n)
+    a, b = torch.rand(n, n, dtype=dtype), torch.rand(n, n, dtype=dtype)
     return 2 * n**3 / best_of(lambda: a @ b, repeats) / 1e9
 
 

@@ -6,6 +6,7 @@ PyTorch eager (channels-last) and ONNX Runtime are what ``mlcore.runtime`` runs 
 in; the others are candidates.
 """
 
+import copy
 import tempfile
 from pathlib import Path
 
@@ -26,8 +27,9 @@ class Core(torch.nn.Module):
         return self.net.core(x)
 
 
-def make_eager(net, threads: int):
-    net = net.to(memory_format=torch.channels_last)
+def make_eager(net, threads: int, bf16_body: bool = False):
+    net = copy.deepcopy(net).to(memory_format=torch.channels_last)
+    net.bf16_body = bf16_body
 
     def run(x: np.ndarray) -> np.ndarray:
         with torch.inference_mode():
@@ -69,6 +71,7 @@ def make_openvino(net, threads: int):
 
 RUNTIMES = {
     "eager": make_eager,
+    "eager-bf16": lambda net, threads: make_eager(net, threads, bf16_body=True),  # the body in bfloat16 (AMX)
     "onnxruntime": make_onnxruntime,
     "openvino": make_openvino,
     "torch.compile": make_compile,
@@ -80,8 +83,10 @@ def tile_onnxruntime(net, threads: int):
         return onnx_engine(net, Path(tmp) / "tile.onnx")
 
 
-# What ``mlcore.runtime`` chooses between for the whole tile (8-bit (h, w, 3) in and out): TORCH_ON_CPU follows it.
+# What ``mlcore.runtime`` chooses between for the whole tile (8-bit (h, w, 3) in and out): TORCH_ON_CPU and
+# BF16_BODY_ON_CPU follow it (the latter also on the largest difference, which must stay ≤ 1 step).
 TILE_RUNTIMES = {
     "eager": lambda net, threads: torch_engine(net, "cpu"),
+    "eager-bf16": lambda net, threads: torch_engine(net, "cpu", bf16_body=True),
     "onnxruntime": tile_onnxruntime,
 }

@@ -74,7 +74,7 @@ def measure_ours(name, scale, lr, args, rows, runtime_rows, tile_rows) -> None:
     from benchmarks.runtimes import RUNTIMES, TILE_RUNTIMES
     from mlcore import zoo
     from mlcore.checkpoints import load
-    from mlcore.runtime import TORCH_ON_CPU
+    from mlcore.runtime import TORCH_ON_CPU, bf16_body_on_cpu
 
     def whole():
         return mlcore.upscale(lr, scale=scale, model=name, device="cpu")
@@ -96,6 +96,7 @@ def measure_ours(name, scale, lr, args, rows, runtime_rows, tile_rows) -> None:
             float(np.abs(out - reference).max()) * 255,
         )
     shipped = "eager" if type(net).__name__ in TORCH_ON_CPU else "onnxruntime"
+    shipped = "eager-bf16" if bf16_body_on_cpu(net) else shipped
     row["network"] = timings.get(shipped, timings[args.runtimes[0]])[0]
     row["gflops"] = core_gflop_per_mp(net) / row["network"]
     rows.append(row)
@@ -114,7 +115,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--runtimes", nargs="+", default=["eager", "onnxruntime", "openvino"])
+    parser.add_argument("--runtimes", nargs="+", default=["eager", "eager-bf16", "onnxruntime", "openvino"])
     parser.add_argument("--out", default=str(ROOT / "docs" / "speed.md"))
     args = parser.parse_args()
     import cv2
@@ -144,6 +145,7 @@ def main() -> None:
         "machine": machine(),
         "threads": args.threads,
         "matmul": matmul_gflops(),
+        "matmul_bf16": matmul_gflops(dtype=torch.bfloat16),
         "versions": f"torch {torch.__version__}, OpenCV {cv2.__version__}",
         "size": f"{HR_W}×{HR_H}",
         "runtimes": args.runtimes,

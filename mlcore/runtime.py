@@ -6,11 +6,14 @@ converted at full size, so the work around the network is a few passes over the 
 
 On the CPU that graph runs in ONNX Runtime where it measured at least 1.3× faster than PyTorch with
 outputs within one 8-bit step (docs/speed.md): fsrcnn and espcn; edsr_lite and srcnn stay on PyTorch, whose
-channels-last convolutions run them near this machine's matmul rate. CUDA keeps PyTorch. The ONNX graph is
+channels-last convolutions run them near this machine's matmul rate. On CPUs with AMX, edsr_lite ×2 and ×3 run
+their residual body in bfloat16 (2.5–3× faster, outputs measured within one 8-bit step of float32 on real photos;
+×4 was not, and stays float32). CUDA keeps PyTorch. The ONNX graph is
 exported once per weights hash into a git-ignored folder beside the weights and reused by every process;
 when it cannot be exported or loaded, PyTorch runs instead.
 """
 
+import copy
 import ctypes
 import functools
 import logging
@@ -36,6 +39,9 @@ GRAPH_VERSION = 3  # in the cached file's name: a change to ``Tile`` must not re
 # Architectures whose whole tile ONNX Runtime did not run ≥ 1.3× faster than PyTorch on the CPU (docs/speed.md,
 # "Whole tile, by runtime").
 TORCH_ON_CPU = {"EDSRLite", "SRCNN"}
+# (architecture, scale) whose body runs in bfloat16 on CPUs with AMX: every shipped model of these measured within
+# one 8-bit step of float32 on Set14 (docs/speed.md, "bfloat16 body"; checked by tests/mlcore/test_runtime.py).
+BF16_BODY_ON_CPU = {("EDSRLite", 2)}
 
 
 @functools.cache
@@ -104,8 +110,12 @@ def _padded(tile: np.ndarray, pad: int) -> np.ndarray:
     return np.ascontiguousarray(padded.transpose(2, 0, 1)[None])
 
 
-def torch_engine(net, device: str) -> Engine:
-    """PyTorch eager, channels-last (oneDNN runs NHWC convolutions 1.5–1.9× faster on the CPU)."""
+def torch_engine(net, device: str, bf16_body: bool = False) -> Engine:
+    """PyTorch eager, channels-last (oneDNN runs NHWC convolutions 1.5–1.9× faster on the CPU); with
+    ``bf16_body``, a copy of ``net`` runs its body in bfloat16 (:meth:`SRNet.in_body_precision`)."""
+    if bf16_body:
+        net = copy.deepcopy(net)
+        net.bf16_body = True
     tile = Tile(net.to(memory_format=torch.channels_last)).to(device).eval()
 
     def run(x: np.ndarray) -> np.ndarray:
@@ -153,10 +163,16 @@ def onnx_engine(net, path: Path) -> Engine:
     return lambda x: session(_padded(x, tile.pad))
 
 
+def bf16_body_on_cpu(net) -> bool:
+    """Whether ``net`` runs its body in bfloat16 on this CPU: measured equal to one 8-bit step, and AMX present
+    (without it bfloat16 convolutions are emulated and slower than float32)."""
+    return (type(net).__name__, net.scale) in BF16_BODY_ON_CPU and torch.cpu._is_amx_tile_supported()
+
+
 def make_engine(net, device: str, weights_hash: str, weights_dir: Path) -> Engine:
     """The measured-best engine for ``net`` on ``device``; PyTorch when the faster one is unavailable."""
     if device != "cpu" or type(net).__name__ in TORCH_ON_CPU or not weights_hash:
-        return torch_engine(net, device)
+        return torch_engine(net, device, bf16_body=device == "cpu" and bf16_body_on_cpu(net))
     try:
         return onnx_engine(net, Path(weights_dir) / CACHE_FOLDER / f"{weights_hash}.tile{GRAPH_VERSION}.onnx")
     except Exception as exc:  # any failure of the optional runtime leaves PyTorch serving

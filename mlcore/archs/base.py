@@ -98,6 +98,9 @@ class SRNet(nn.Module):
     channels: str = "y"  # "y" (luma; chroma by bicubic) or "rgb"
     hr_space: bool = False  # True when ``core`` reads the bicubic enlargement instead of the LR image
     residual: bool = True  # True when the bicubic enlargement is added to ``core``'s output
+    # Run the inner layers given to :meth:`in_body_precision` in bfloat16, float32 in and out: set by an engine
+    # (mlcore.runtime) where that was measured within one 8-bit step of float32, and by training steps on request.
+    bf16_body: bool = False
 
     def __init__(self, scale: int):
         super().__init__()
@@ -119,6 +122,14 @@ class SRNet(nn.Module):
         ``c·s² + p·s + q`` being output (c, i·s + p, j·s + q), i.e. ``core`` before its pixel shuffle.
         An engine adds the bicubic enlargement in this layout and shuffles 8-bit values once."""
         raise NotImplementedError
+
+    def in_body_precision(self, module: nn.Module, x: torch.Tensor) -> torch.Tensor:
+        """``module(x)``, in bfloat16 when :attr:`bf16_body` is set (the layers between a network's float32
+        input and output layers, which carry most of its arithmetic)."""
+        if not self.bf16_body:
+            return module(x)
+        with torch.autocast(x.device.type, dtype=torch.bfloat16):
+            return module(x.to(torch.bfloat16)).float()
 
     @property
     def has_phases(self) -> bool:

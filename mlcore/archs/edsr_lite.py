@@ -37,4 +37,4 @@ class EDSRLite(SRNet):
 
     def core_phases(self, lr: torch.Tensor) -> torch.Tensor:
         feat = self.head(lr)  # (N, width, h, w)
-        return self.tail(feat + self.body(feat))  # (N, s², h, w)
+        return self.tail(feat + self.in_body_precision(self.body, feat))  # (N, s², h, w)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import torch
 from django.core.management import call_command
 
 import mlcore
@@ -36,8 +37,8 @@ def pairs(hr_folder):
 
 def short_run(**overrides) -> TrainConfig:
     """40 steps of a tiny ESPCN with MSE at a constant rate: enough for the loss to fall."""
-    options = {"lr": 1e-3, "loss": "mse", "schedule": "constant", "epochs": 1, "steps_per_epoch": 40}
-    return TrainConfig(arch="espcn", scale=2, batch_size=8, patch_size=12, **{**options, **overrides})
+    options = {"arch": "espcn", "lr": 1e-3, "loss": "mse", "schedule": "constant", "epochs": 1, "steps_per_epoch": 40}
+    return TrainConfig(scale=2, batch_size=8, patch_size=12, **{**options, **overrides})
 
 
 def collect(events):
@@ -190,6 +191,15 @@ def test_degradation_training_lowers_the_loss_and_validates_on_degraded_lr(pairs
     losses = [e.data["loss"] for e in events if e.kind == "step" and "loss" in e.data]
     assert len(losses) == 4 and losses[-1] < losses[0]
     assert np.isfinite(next(e for e in events if e.kind == "epoch").data["val_psnr"])
+
+
+def test_bf16_body_training_lowers_the_loss_and_keeps_float32_weights(pairs):
+    config = short_run(arch="edsr_lite", arch_args={"width": 8, "blocks": 1}, bf16_body=True)
+    events = []
+    net = train(config, pairs, [], emit=collect(events))["net"]
+    losses = [e.data["loss"] for e in events if e.kind == "step" and "loss" in e.data]
+    assert len(losses) == 4 and losses[-1] < losses[0]
+    assert not net.bf16_body and all(p.dtype == torch.float32 for p in net.parameters())
 
 
 @pytest.mark.parametrize(

@@ -79,6 +79,11 @@ class Command(BaseCommand):
             choices=sorted(PIPELINES),
             help="make each LR patch on the fly with blur, resize, noise and JPEG (a restoring model)",
         )
+        parser.add_argument(
+            "--bf16-body",
+            action="store_true",
+            help="run the network's body in bfloat16 (about 2x faster on CPUs with AMX; weights stay float32)",
+        )
 
     def handle(self, *args, **o):
         training_packages.require("tqdm", "matplotlib")
@@ -176,6 +181,7 @@ class Command(BaseCommand):
             init_from=str(o["init_from"]) if o["init_from"] else None,
             minutes=o["minutes"],
             degradation=o["degradation"],
+            bf16_body=o["bf16_body"],
         )
 
     def _data(self, o):
