@@ -83,6 +83,11 @@ PIPELINES = {
     # Noisy photos that are not JPEGs (``restore=auto`` sends JPEG files to the photo model): every
     # non-clean sample noisy, σ around the router's threshold and above, little blur, no JPEG.
     "noisy": Realistic(clean_share=0.1, blur_prob=0.1, noise_prob=1.0, noise_sigma=(4.0, 16.0), jpeg_prob=0.0),
+    # What ``restore=auto`` sends to the photo model once noisy PNGs go to the noise model: JPEGs of quality
+    # ≤ 90 (JPEG_QUALITY_THRESHOLD), some blurred, a few with mild sensor noise under the compression.
+    "jpeg": Realistic(
+        clean_share=0.05, blur_prob=0.2, noise_prob=0.15, noise_sigma=(1.0, 5.0), jpeg_quality=(30, 90), jpeg_prob=1.0
+    ),
 }
 
 

@@ -89,7 +89,9 @@ class Tile(nn.Module):
         net, r, s = self.net, self.pad, self.scale
         x = x.float() / 255.0
         h, w = x.shape[2] - 2 * r, x.shape[3] - 2 * r
-        phases = F.conv2d(x, self.bank, groups=3)  # (1, 3s², h, w): the enlargement, phase by phase
+        # (1, 3s², h, w): the enlargement, phase by phase; oneDNN runs this grouped convolution ~4× faster
+        # channels-last (3 input planes), and the phase layout below wants it back in NCHW.
+        phases = F.conv2d(x.contiguous(memory_format=torch.channels_last), self.bank, groups=3).contiguous()
         if net.has_phases and not net.hr_space:
             up = phases.view(1, 3, s * s, h, w)
             detail = net.core_phases(self._source(x[:, :, r : r + h, r : r + w])).view(1, -1, s * s, h, w)
