@@ -6,9 +6,9 @@ converted at full size, so the work around the network is a few passes over the 
 
 On the CPU that graph runs in ONNX Runtime where it measured at least 1.3× faster than PyTorch with
 outputs within one 8-bit step (docs/speed.md): fsrcnn and espcn; edsr_lite and srcnn stay on PyTorch, whose
-channels-last convolutions run them near this machine's matmul rate. On CPUs with AMX, edsr_lite ×2 and ×3 run
-their residual body in bfloat16 (2.5–3× faster, outputs measured within one 8-bit step of float32 on real photos;
-×4 was not, and stays float32). CUDA keeps PyTorch. The ONNX graph is
+channels-last convolutions run them near this machine's matmul rate. On CPUs with AMX, edsr_lite ×2 runs its
+residual body in bfloat16 (the network ×2.6 faster, outputs within one 8-bit step of float32 on all of Set5 and
+Set14; ×3 and ×4 were not, and stay float32). CUDA keeps PyTorch. The ONNX graph is
 exported once per weights hash into a git-ignored folder beside the weights and reused by every process;
 when it cannot be exported or loaded, PyTorch runs instead.
 """
@@ -40,7 +40,8 @@ GRAPH_VERSION = 3  # in the cached file's name: a change to ``Tile`` must not re
 # "Whole tile, by runtime").
 TORCH_ON_CPU = {"EDSRLite", "SRCNN"}
 # (architecture, scale) whose body runs in bfloat16 on CPUs with AMX: every shipped model of these measured within
-# one 8-bit step of float32 on Set14 (docs/speed.md, "bfloat16 body"; checked by tests/mlcore/test_runtime.py).
+# one 8-bit step of float32 on Set5 and Set14 (benchmarks/bf16_check.py, docs/speed.md "Third wave"; three photos
+# re-checked by tests/mlcore/test_runtime.py).
 BF16_BODY_ON_CPU = {("EDSRLite", 2)}
 
 
@@ -166,7 +167,7 @@ def onnx_engine(net, path: Path) -> Engine:
 
 
 def bf16_body_on_cpu(net) -> bool:
-    """Whether ``net`` runs its body in bfloat16 on this CPU: measured equal to one 8-bit step, and AMX present
+    """Whether ``net`` runs its body in bfloat16 on this CPU: measured within one 8-bit step, and AMX present
     (without it bfloat16 convolutions are emulated and slower than float32)."""
     return (type(net).__name__, net.scale) in BF16_BODY_ON_CPU and torch.cpu._is_amx_tile_supported()
 
