@@ -169,7 +169,8 @@ def onnx_engine(net, path: Path) -> Engine:
 def bf16_body_on_cpu(net) -> bool:
     """Whether ``net`` runs its body in bfloat16 on this CPU: measured within one 8-bit step, and AMX present
     (without it bfloat16 convolutions are emulated and slower than float32)."""
-    return (type(net).__name__, net.scale) in BF16_BODY_ON_CPU and torch.cpu._is_amx_tile_supported()
+    has_amx = getattr(torch.cpu, "_is_amx_tile_supported", lambda: False)  # private: absent in other torch builds
+    return (type(net).__name__, net.scale) in BF16_BODY_ON_CPU and has_amx()
 
 
 def make_engine(net, device: str, weights_hash: str, weights_dir: Path) -> Engine:
