@@ -1,4 +1,4 @@
-"""The inference runtimes compared for the learned part of a network (``SRNet.core``), on the CPU.
+"""The inference runtimes compared for the learned part of a network (:func:`learned_part`), on the CPU.
 
 Each entry of ``RUNTIMES`` takes an eval-mode network and a thread count and returns ``run(x) -> y`` on
 float32 NCHW numpy arrays of any height and width, so the same tile goes through every runtime.
@@ -16,15 +16,21 @@ import torch
 from mlcore.runtime import export_onnx, onnx_engine, onnx_session, torch_engine
 
 
+def learned_part(net, x: torch.Tensor) -> torch.Tensor:
+    """The network as the tile graph runs it: a sub-pixel network in its phase layout (``core_phases``: the
+    tile shuffles 8-bit values, not floats), the others' ``core``."""
+    return net.core_phases(x) if net.has_phases and not net.hr_space else net.core(x)
+
+
 class Core(torch.nn.Module):
-    """``net.core`` as a module's forward, what the exporters trace."""
+    """:func:`learned_part` as a module's forward, what the exporters trace."""
 
     def __init__(self, net):
         super().__init__()
         self.net = net
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.net.core(x)
+        return learned_part(self.net, x)
 
 
 def make_eager(net, threads: int, bf16_body: bool = False):
@@ -33,7 +39,7 @@ def make_eager(net, threads: int, bf16_body: bool = False):
 
     def run(x: np.ndarray) -> np.ndarray:
         with torch.inference_mode():
-            return net.core(torch.from_numpy(x).contiguous(memory_format=torch.channels_last)).numpy()
+            return learned_part(net, torch.from_numpy(x).contiguous(memory_format=torch.channels_last)).numpy()
 
     return run
 
