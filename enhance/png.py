@@ -4,7 +4,8 @@ Pillow's PNG encoder filters and deflates on one thread; a 48-megapixel result t
 the measured machine, this writer 1.4 s on two threads for a file 2 % smaller (docs/speed.md). The bands are
 parts of one zlib stream: each but the last ends on a full flush, so they concatenate, and their Adler-32
 checksums combine as zlib's ``adler32_combine`` does. Memory beyond the image is the compressed file and one
-band per thread. Modes other than L, LA, RGB and RGBA are not handled here (see :func:`write`).
+band per thread. Modes other than L, LA, RGB and RGBA are not handled here: ``enhance.rendering.encode`` gives
+them to Pillow.
 """
 
 import os
