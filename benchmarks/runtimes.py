@@ -6,14 +6,13 @@ PyTorch eager (channels-last) and ONNX Runtime are what ``mlcore.runtime`` runs 
 in; the others are candidates.
 """
 
-import copy
 import tempfile
 from pathlib import Path
 
 import numpy as np
 import torch
 
-from mlcore.runtime import export_onnx, onnx_engine, onnx_session, torch_engine
+from mlcore.runtime import export_onnx, onnx_engine, onnx_session, torch_engine, with_bf16_body
 
 
 def learned_part(net, x: torch.Tensor) -> torch.Tensor:
@@ -34,8 +33,7 @@ class Core(torch.nn.Module):
 
 
 def make_eager(net, threads: int, bf16_body: bool = False):
-    net = copy.deepcopy(net).to(memory_format=torch.channels_last)
-    net.bf16_body = bf16_body
+    net = (with_bf16_body(net) if bf16_body else net).to(memory_format=torch.channels_last)
 
     def run(x: np.ndarray) -> np.ndarray:
         with torch.inference_mode():

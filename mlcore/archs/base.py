@@ -101,6 +101,7 @@ class SRNet(nn.Module):
     # Run the inner layers given to :meth:`in_body_precision` in bfloat16, float32 in and out: set by an engine
     # (mlcore.runtime) where that was measured within one 8-bit step of float32, and by training steps on request.
     bf16_body: bool = False
+    has_bf16_body: bool = False  # True in architectures whose forward runs part of itself through in_body_precision
 
     def __init__(self, scale: int):
         super().__init__()

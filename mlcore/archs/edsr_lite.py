@@ -26,6 +26,7 @@ class ResBlock(nn.Module):
 
 class EDSRLite(SRNet):
     channels = "y"
+    has_bf16_body = True  # core_phases: the residual blocks through in_body_precision
 
     def __init__(self, scale: int, width: int = 32, blocks: int = 4):
         super().__init__(scale)

@@ -202,6 +202,21 @@ def test_bf16_body_training_lowers_the_loss_and_keeps_float32_weights(pairs):
     assert not net.bf16_body and all(p.dtype == torch.float32 for p in net.parameters())
 
 
+def test_bf16_body_is_refused_for_a_network_without_one():
+    with pytest.raises(ValueError, match="espcn has no body to run in bfloat16; --bf16-body is for edsr_lite"):
+        short_run(bf16_body=True)
+
+
+def test_bf16_body_runs_the_residual_blocks_in_bfloat16():
+    net = mlcore.archs.build("edsr_lite", 2, {"width": 8, "blocks": 1})
+    seen = []
+    net.body[0].register_forward_hook(lambda module, inputs, output: seen.append(output.dtype))
+    net(torch.rand(1, 1, 12, 12))
+    net.bf16_body = True
+    net(torch.rand(1, 1, 12, 12))
+    assert seen == [torch.float32, torch.bfloat16]
+
+
 @pytest.mark.parametrize(
     ("field", "value", "words"),
     [
