@@ -18,7 +18,7 @@ from mlcore.runtime import export_onnx, onnx_engine, onnx_session, torch_engine,
 def learned_part(net, x: torch.Tensor) -> torch.Tensor:
     """The network as the tile graph runs it: a sub-pixel network in its phase layout (``core_phases``: the
     tile shuffles 8-bit values, not floats), the others' ``core``."""
-    return net.core_phases(x) if net.has_phases and not net.hr_space else net.core(x)
+    return net.core_phases(x) if net.has_phases else net.core(x)
 
 
 class Core(torch.nn.Module):

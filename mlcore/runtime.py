@@ -93,7 +93,7 @@ class Tile(nn.Module):
         # (1, 3s², h, w): the enlargement, phase by phase; oneDNN runs this grouped convolution ~4× faster
         # channels-last (3 input planes), and the phase layout below wants it back in NCHW.
         phases = F.conv2d(x.contiguous(memory_format=torch.channels_last), self.bank, groups=3).contiguous()
-        if net.has_phases and not net.hr_space:
+        if net.has_phases:
             up = phases.view(1, 3, s * s, h, w)
             detail = net.core_phases(self._source(x[:, :, r : r + h, r : r + w])).view(1, -1, s * s, h, w)
         else:

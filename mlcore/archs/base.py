@@ -134,7 +134,8 @@ class SRNet(nn.Module):
 
     @property
     def has_phases(self) -> bool:
-        return type(self).core_phases is not SRNet.core_phases
+        """Whether an engine can run :meth:`core_phases` on the LR image (an LR-space sub-pixel network)."""
+        return type(self).core_phases is not SRNet.core_phases and not self.hr_space
 
     def forward(self, lr: torch.Tensor) -> torch.Tensor:
         """(N, C, h, w) in [0, 1] → (N, C, h*s, w*s), unclipped."""
