@@ -1,6 +1,6 @@
-"""Where the photo model starts to beat the clean one, on the training images' validation split (the
-split `manage.py train` holds out: 10 %, seed 0), never on test sets: mean PSNR of both on LR saved at
-each JPEG quality and with each noise σ. Sets mlcore.restoration's thresholds.
+"""Where the photo model starts to beat the clean one, and the JPEG model the photo model, on the training
+images' validation split (the split `manage.py train` holds out: 10 %, seed 0), never on test sets: mean
+PSNR of each on LR saved at each JPEG quality and with each noise σ. Sets mlcore.restoration's thresholds.
 
     .venv/bin/python benchmarks/restore_threshold.py --scale 2 [--zoo runs/zoo_restore]
 """
@@ -23,7 +23,7 @@ from mlcore.data import image_files, make_pairs, split  # noqa: E402
 from mlcore.degradations import Degradation, apply, image_seed  # noqa: E402
 from mlcore.inference import run_network  # noqa: E402
 from mlcore.metrics import psnr  # noqa: E402
-from mlcore.restoration import JPEG_QUALITY_THRESHOLD, noise_sigma  # noqa: E402
+from mlcore.restoration import HEAVY_JPEG_QUALITY, JPEG_QUALITY_THRESHOLD, noise_sigma  # noqa: E402
 
 NOISE_THRESHOLDS = (6.0, 7.5, 9.0, 10.5)
 
@@ -32,14 +32,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scale", type=int, default=2)
     parser.add_argument("--data-root", type=Path, default=settings.SRSITE_DATA_ROOT)
-    parser.add_argument("--zoo", type=Path, default=ROOT / "mlcore" / "weights", help="where the photo model is")
+    parser.add_argument("--zoo", type=Path, default=ROOT / "mlcore" / "weights", help="where the photo/JPEG models are")
     args = parser.parse_args()
     s = args.scale
     pairs = make_pairs(image_files([args.data_root / "T91", args.data_root / "BSD200"]), s)
     _, val = split(pairs, 0.1, seed=0)
     clean = load(ROOT / "mlcore" / "weights" / f"edsr_lite_x{s}.json")[0]
     photo = load(args.zoo / f"edsr_lite_restore_x{s}.json")[0]
-    cases = [Degradation()] + [Degradation(jpeg=q) for q in (95, 92, 90, 87, 85, 80, 75, 50)]
+    jpeg_card = args.zoo / f"edsr_lite_jpeg_x{s}.json"
+    jpeg_model = load(jpeg_card)[0] if jpeg_card.exists() else None
+    cases = [Degradation()] + [Degradation(jpeg=q) for q in (95, 92, 90, 87, 85, 82, 80, 78, 75, 70, 60, 50)]
     cases += [Degradation(noise=n) for n in (3, 5, 7.5, 10)]
     print(f"×{s}, {len(val)} validation images: mean PSNR (dB) of the clean model / the photo model / difference;")
     print(f"then auto's (JPEG files routed by quality, others by noise σ ≥ each of {NOISE_THRESHOLDS})")
@@ -55,7 +57,13 @@ def main() -> None:
         scores, sigmas = np.array(scores), np.array(sigmas)
         a, b = scores.mean(axis=0)
         auto = [np.where(sigmas >= t, scores[:, 1], scores[:, 0]).mean() for t in NOISE_THRESHOLDS]
-        print(f"{d.describe():>20}: {a:.3f} / {b:.3f} / {b - a:+.3f}; auto " + " / ".join(f"{x:.3f}" for x in auto))
+        line = f"{d.describe():>20}: {a:.3f} / {b:.3f} / {b - a:+.3f}; auto " + " / ".join(f"{x:.3f}" for x in auto)
+        if d.jpeg and jpeg_model is not None:
+            lrs = [np.asarray(apply(p.hr, s, Degradation(jpeg=d.jpeg))) for p in val]
+            j = np.mean([psnr(run_network(jpeg_model, lr, s), p.hr, scale=s) for lr, p in zip(lrs, val)])
+            side = "JPEG model" if d.jpeg <= HEAVY_JPEG_QUALITY else "photo model"
+            line += f"; JPEG model {j:.3f} ({j - b:+.3f} over the photo model; auto takes the {side})"
+        print(line)
 
 
 if __name__ == "__main__":

@@ -172,6 +172,7 @@ STATUS_IDS = "ids must be enhancement ids separated by commas, at most {limit}."
 # Why `default` became the model it did (the result page and the API's model_note).
 NOTE_PHOTO_STRONG = "Photo model — restoration set to strong"
 NOTE_PHOTO_JPEG = "Photo model — JPEG quality ≈ {quality} detected"
+NOTE_JPEG = "JPEG model — JPEG quality ≈ {quality} detected"
 NOTE_PHOTO_NOISE = "Photo model — noise ≈ {sigma:.0f} detected"
 NOTE_NOISE = "Noise model — noise ≈ {sigma:.0f} detected"
 NOTE_CLEAN_OFF = "Clean model — restoration off"

@@ -207,9 +207,11 @@ class Enhancement(models.Model):
         if self.restoring:
             if self.restore == "strong":
                 return messages.NOTE_PHOTO_STRONG
+            roles = mlcore.list_models()
             if self.jpeg_quality is not None and self.jpeg_quality <= mlcore.JPEG_QUALITY_THRESHOLD:
-                return messages.NOTE_PHOTO_JPEG.format(quality=self.jpeg_quality)
-            if self.model_resolved == mlcore.list_models()["denoising"].get(str(self.scale)):
+                heavy = self.model_resolved == roles["jpeg"].get(str(self.scale))  # the scale's JPEG model
+                return (messages.NOTE_JPEG if heavy else messages.NOTE_PHOTO_JPEG).format(quality=self.jpeg_quality)
+            if self.model_resolved == roles["denoising"].get(str(self.scale)):
                 return messages.NOTE_NOISE.format(sigma=self.noise_sigma)
             return messages.NOTE_PHOTO_NOISE.format(sigma=self.noise_sigma)
         if self.restore == "off":

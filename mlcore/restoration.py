@@ -19,6 +19,8 @@ from mlcore import zoo
 RESTORE_MODES = ("auto", "off", "strong")
 # auto restores at or below this JPEG quality, or at or above this noise σ
 JPEG_QUALITY_THRESHOLD = 90
+# ... and at or below this quality takes the scale's JPEG model (heavy compression) where there is one
+HEAVY_JPEG_QUALITY = 78
 NOISE_SIGMA_THRESHOLD = 7.5
 NOISE_SAMPLE_SIDE = 1024  # the estimate reads at most this centre crop: enough blocks, bounded time
 _BLOCK, _PERCENTILE = 8, 10
@@ -94,6 +96,10 @@ class Inspection:
         return self.jpeg_quality is not None and self.jpeg_quality <= JPEG_QUALITY_THRESHOLD
 
     @property
+    def heavily_compressed(self) -> bool:
+        return self.jpeg_quality is not None and self.jpeg_quality <= HEAVY_JPEG_QUALITY
+
+    @property
     def degraded(self) -> bool:
         return self.compressed or self.noise_sigma >= NOISE_SIGMA_THRESHOLD
 
@@ -123,8 +129,9 @@ def check_restore(restore: str) -> str:
 def choose_model(image: Image.Image, *, scale: int, model: str = zoo.DEFAULT, restore: str = "auto") -> ModelChoice:
     """Resolve ``model`` at ``scale`` for this image. Only ``default`` is routed: with a restoring model
     for the scale, ``strong`` always takes it, ``auto`` when the image is a JPEG of quality ≤ 90 or
-    noisy (σ ≥ 7.5), ``off`` never. Noisy input that is not such a JPEG goes to the scale's denoising
-    model where there is one. A named model is used as named."""
+    noisy (σ ≥ 7.5), ``off`` never. Under ``auto`` a JPEG of quality ≤ 78 goes to the scale's JPEG model
+    and noisy input that is not a JPEG of quality ≤ 90 to its denoising model, where the zoo declares
+    them. A named model is used as named."""
     check_restore(restore)
     restoring_name = zoo.restoring_model(scale) if model == zoo.DEFAULT else None
     inspection = None
@@ -134,7 +141,9 @@ def choose_model(image: Image.Image, *, scale: int, model: str = zoo.DEFAULT, re
     elif restoring_name and restore == "auto":
         inspection = inspect(image)
         use = inspection.degraded
-        if use and not inspection.compressed:
+        if inspection.heavily_compressed:
+            restoring_name = zoo.jpeg_model(scale) or restoring_name
+        elif use and not inspection.compressed:
             restoring_name = zoo.denoising_model(scale) or restoring_name
     name, weights = zoo.resolve_model(restoring_name if use else model, scale)
     return ModelChoice(name, weights, use, restore, inspection)

@@ -83,6 +83,12 @@ def denoising_model(scale: int) -> str | None:
     return _declared("denoising", scale)
 
 
+def jpeg_model(scale: int) -> str | None:
+    """The model for heavily compressed JPEGs (quality ≤ ``HEAVY_JPEG_QUALITY``), declared for ``scale`` in
+    zoo.json when its weights exist (None: the restoring model serves every JPEG)."""
+    return _declared("jpeg", scale)
+
+
 def _declared(role: str, scale: int) -> str | None:
     declared = _zoo_file().get(role, {}).get(str(scale))
     return declared if declared and (declared, scale) in _cards() else None
@@ -145,6 +151,7 @@ def list_models() -> dict:
         "default": {str(s): default_model(s) for s in SCALES},
         "restoring": {str(s): restoring_model(s) for s in SCALES},
         "denoising": {str(s): denoising_model(s) for s in SCALES},
+        "jpeg": {str(s): jpeg_model(s) for s in SCALES},
     }
     return copy.deepcopy(zoo)  # the caller's to change: the measured numbers are the cache's own dicts
 

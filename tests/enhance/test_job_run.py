@@ -290,3 +290,19 @@ def test_a_noisy_png_goes_to_the_noise_model_and_says_so(make_enhancement, run_j
     assert (enhancement.model_resolved, enhancement.restoring) == ("espcn", True), enhancement.error
     assert enhancement.model_note == f"Noise model — noise ≈ {enhancement.noise_sigma:.0f} detected"
     assert enhancement.noise_sigma >= 7.5
+
+
+def test_a_heavily_compressed_jpeg_goes_to_the_jpeg_model_and_says_so(make_enhancement, run_jobs, restoring_zoo):
+    zoo_json = json.loads((restoring_zoo / "zoo.json").read_text())
+    zoo_json["jpeg"] = {"2": "fsrcnn"}  # any model with ×2 weights stands in for the JPEG model
+    (restoring_zoo / "zoo.json").write_text(json.dumps(zoo_json))
+    notes = {}
+    for quality in (50, 85):
+        upload = make_enhancement(name=f"q{quality}.jpg", size=(64, 48), fmt="JPEG", quality=quality)
+        enhancement = queue(upload, run_jobs)
+        assert enhancement.status == Status.DONE, enhancement.error
+        notes[quality] = (enhancement.model_resolved, enhancement.model_note)
+    assert notes == {
+        50: ("fsrcnn", "JPEG model — JPEG quality ≈ 50 detected"),
+        85: ("espcn_restore", "Photo model — JPEG quality ≈ 85 detected"),
+    }

@@ -51,6 +51,26 @@ def test_off_strong_and_named_models_are_obeyed(restoring_zoo):
         choose_model(q50, scale=2, restore="max")
 
 
+def test_a_heavily_compressed_jpeg_goes_to_the_jpeg_model_and_a_lighter_one_to_the_photo_model(restoring_zoo):
+    zoo_json = json.loads((restoring_zoo / "zoo.json").read_text())
+    zoo_json["jpeg"] = {"2": "fsrcnn"}  # any model with ×2 weights stands in for the JPEG model
+    (restoring_zoo / "zoo.json").write_text(json.dumps(zoo_json))
+    routed = {q: choose_model(encode(photo(64, 48), "JPEG", quality=q), scale=2) for q in (30, 78, 79, 90, 91)}
+    assert {q: c.name for q, c in routed.items()} == {
+        30: "fsrcnn",
+        78: "fsrcnn",
+        79: "espcn_restore",
+        90: "espcn_restore",
+        91: zoo.resolve_model("default", 2)[0],
+    }
+    assert all(routed[q].restoring for q in (30, 78, 79, 90)) and mlcore.list_models()["jpeg"]["2"] == "fsrcnn"
+    # strong is the photo model whatever the input; a scale without a JPEG model keeps the photo model
+    assert choose_model(encode(photo(64, 48), "JPEG", quality=30), scale=2, restore="strong").name == "espcn_restore"
+    zoo_json["jpeg"] = {"3": "fsrcnn"}
+    (restoring_zoo / "zoo.json").write_text(json.dumps(zoo_json))
+    assert choose_model(encode(photo(64, 48), "JPEG", quality=30), scale=2).name == "espcn_restore"
+
+
 def test_no_restoring_model_for_a_scale_means_the_clean_default(restoring_zoo):
     choice = choose_model(encode(photo(64, 48), "JPEG", quality=30), scale=3)
     assert not choice.restoring and choice.name == zoo.resolve_model("default", 3)[0]
