@@ -60,7 +60,7 @@ def main() -> None:
         line = f"{d.describe():>20}: {a:.3f} / {b:.3f} / {b - a:+.3f}; auto " + " / ".join(f"{x:.3f}" for x in auto)
         if d.jpeg and jpeg_model is not None:
             lrs = [np.asarray(apply(p.hr, s, Degradation(jpeg=d.jpeg))) for p in val]
-            j = np.mean([psnr(run_network(jpeg_model, lr, s), p.hr, scale=s) for lr, p in zip(lrs, val)])
+            j = np.mean([psnr(run_network(jpeg_model, lr, s), p.hr, scale=s) for lr, p in zip(lrs, val, strict=True)])
             side = "JPEG model" if d.jpeg <= HEAVY_JPEG_QUALITY else "photo model"
             line += f"; JPEG model {j:.3f} ({j - b:+.3f} over the photo model; auto takes the {side})"
         print(line)
