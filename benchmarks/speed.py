@@ -1,6 +1,7 @@
 """Speed side by side, in one run: every shipped model, bicubic and OpenCV's FSRCNN/ESPCN on the same images.
 
     .venv/bin/python benchmarks/speed.py [--repeats 5] [--threads 2] [--out docs/speed.md]
+                                         [--models edsr_lite edsr_lite_jpeg ...] [--scales 2 ...]
 
 Seconds per output megapixel for whole ``mlcore.upscale`` calls (colour conversion, chroma, tiling
 included) and for the network alone under each runtime of ``benchmarks/runtimes.py``; ratios to
@@ -117,6 +118,8 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--runtimes", nargs="+", default=["eager", "eager-bf16", "onnxruntime", "openvino"])
     parser.add_argument("--out", default=str(ROOT / "docs" / "speed.md"))
+    parser.add_argument("--models", nargs="+", help="only these zoo names (default: every shipped model, bicubic)")
+    parser.add_argument("--scales", nargs="+", type=int, default=[2, 3, 4])
     args = parser.parse_args()
     import cv2
     import torch
@@ -129,7 +132,7 @@ def main() -> None:
     cv2.setNumThreads(args.threads)
     hr = photo()
     rows, runtime_rows, tile_rows = [], [], []
-    for scale in (2, 3, 4):
+    for scale in args.scales:
         lr = mlcore.downscale(hr, scale)
         for label, (algo, pb) in OPENCV.items():
             whole, network = opencv_calls(algo, pb, scale, lr)
@@ -137,7 +140,7 @@ def main() -> None:
             peak = peak_rss_mb(whole)
             times = [best_of(f, args.repeats) / mp for f in (whole, network)]
             rows.append({"model": label, "scale": scale, "whole": times[0], "network": times[1], "peak": peak})
-        for name in zoo.model_names(scale):
+        for name in [n for n in zoo.model_names(scale) if not args.models or n in args.models]:
             measure_ours(name, scale, lr, args, rows, runtime_rows, tile_rows)
             print(rows[-1], flush=True)
     context = {
