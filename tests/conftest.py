@@ -116,7 +116,8 @@ def run_jobs(django_capture_on_commit_callbacks):
 
 @pytest.fixture
 def restoring_zoo(tmp_path, monkeypatch):
-    """The shipped zoo plus a 'restoring' model (a copy of the clean ×2 weights under another name)."""
+    """The shipped zoo plus a 'restoring' model (a copy of the clean ×2 espcn weights under another name), and no
+    JPEG models."""
     weights = tmp_path / "weights"
     shutil.copytree(zoo.WEIGHTS_DIR, weights)
     card = json.loads((weights / "espcn_x2.json").read_text())
@@ -126,6 +127,7 @@ def restoring_zoo(tmp_path, monkeypatch):
     (weights / "espcn_restore_x2.json").write_text(json.dumps(card))
     zoo_json = json.loads((weights / "zoo.json").read_text())
     zoo_json["restoring"] = {"2": "espcn_restore"}
+    zoo_json.pop("jpeg", None)  # the stand-in serves every JPEG; tests that need a JPEG model declare one
     (weights / "zoo.json").write_text(json.dumps(zoo_json))
     monkeypatch.setattr(zoo, "WEIGHTS_DIR", weights)
     return weights
