@@ -81,7 +81,7 @@ def test_quality_check_adds_psnr_and_ssim_to_the_normal_upscale(make_enhancement
 
 @pytest.mark.parametrize(
     ("degradation", "restore", "routed"),
-    [("clean", "auto", "edsr_lite"), ("jpeg:50", "auto", "edsr_lite_restore"), ("jpeg:50", "off", "edsr_lite")],
+    [("clean", "auto", "edsr_lite"), ("jpeg:50", "auto", "edsr_lite_jpeg"), ("jpeg:50", "off", "edsr_lite")],
 )
 def test_quality_check_degrades_the_shrunk_image_and_routes_default_on_it(
     make_enhancement, run_jobs, degradation, restore, routed
