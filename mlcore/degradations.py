@@ -88,6 +88,10 @@ PIPELINES = {
     "jpeg": Realistic(
         clean_share=0.05, blur_prob=0.2, noise_prob=0.15, noise_sigma=(1.0, 5.0), jpeg_quality=(30, 90), jpeg_prob=1.0
     ),
+    # What ``restore=auto`` sends to the JPEG model (``HEAVY_JPEG_QUALITY``): the same, at quality 30–78 only.
+    "jpeg_heavy": Realistic(
+        clean_share=0.0, blur_prob=0.2, noise_prob=0.15, noise_sigma=(1.0, 5.0), jpeg_quality=(30, 78), jpeg_prob=1.0
+    ),
 }
 
 

@@ -108,3 +108,15 @@ def test_parse_degradation_refuses_with_a_typed_error(text):
     with pytest.raises(mlcore.DegradationError) as caught:
         mlcore.parse_degradation(text)
     assert caught.value.text == text.strip().lower()
+
+
+def test_the_jpeg_models_pipelines_draw_only_the_qualities_their_model_is_sent():
+    from mlcore.degradations import PIPELINES
+    from mlcore.restoration import HEAVY_JPEG_QUALITY, JPEG_QUALITY_THRESHOLD
+
+    rng = np.random.default_rng(0)
+    for name, top in (("jpeg", JPEG_QUALITY_THRESHOLD), ("jpeg_heavy", HEAVY_JPEG_QUALITY)):
+        many = [PIPELINES[name].sample(rng, 3) for _ in range(1000)]
+        qualities = [d.jpeg for d in many if d.jpeg]
+        assert min(qualities) == 30 and max(qualities) == top, name
+    assert all(d.jpeg for d in many)  # jpeg_heavy: every sample compressed, none clean
