@@ -64,10 +64,11 @@ def worker_pace(cards: SpeedTable) -> float:
 def card_speeds() -> SpeedTable:
     """Seconds per output megapixel for every zoo model and scale: the median of what ``evaluate`` measured
     on its datasets; a model never measured (a new one, the photo model) gets its FLOPs × the seconds per
-    FLOP of the measured networks at that scale."""
+    FLOP of the measured networks of its architecture at that scale (of all measured networks if none): the
+    architectures run at very different FLOP rates (runtimes, bfloat16 bodies, memory-bound small layers)."""
     table: SpeedTable = {FINISH: FINISH_SECONDS_PER_MP}
     unmeasured = []
-    per_flop: dict[int, list[float]] = {}
+    per_flop: dict[tuple[str | None, int], list[float]] = {}
     for entry in mlcore.list_models()["models"]:
         flops = entry.get("flops_per_mp") or {}
         for scale in entry["scales"]:
@@ -76,12 +77,15 @@ def card_speeds() -> SpeedTable:
             if measured:
                 table[(entry["name"], scale)] = median(measured)
                 if flops.get(str(scale)):
-                    per_flop.setdefault(scale, []).append(table[(entry["name"], scale)] / flops[str(scale)])
+                    rate = table[(entry["name"], scale)] / flops[str(scale)]
+                    for key in ((entry["arch"], scale), (None, scale)):
+                        per_flop.setdefault(key, []).append(rate)
             elif flops.get(str(scale)):
-                unmeasured.append((entry["name"], scale, flops[str(scale)]))
-    for name, scale, flops in unmeasured:
-        if per_flop.get(scale):
-            table[(name, scale)] = flops * median(per_flop[scale])
+                unmeasured.append((entry["name"], entry["arch"], scale, flops[str(scale)]))
+    for name, arch, scale, flops in unmeasured:
+        rates = per_flop.get((arch, scale)) or per_flop.get((None, scale))
+        if rates:
+            table[(name, scale)] = flops * median(rates)
     return table
 
 

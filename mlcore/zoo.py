@@ -125,6 +125,7 @@ def list_models() -> dict:
     models = [
         {
             "name": BICUBIC,
+            "arch": BICUBIC,
             "scales": list(SCALES),
             "channels": "rgb",
             "params": 0,
@@ -137,6 +138,7 @@ def list_models() -> dict:
         models.append(
             {
                 "name": name,
+                "arch": entries[0]["arch"],
                 "scales": [c["scale"] for c in entries],
                 "channels": entries[0]["channels"],
                 "params": {str(c["scale"]): c["params"] for c in entries},
