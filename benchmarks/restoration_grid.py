@@ -1,5 +1,6 @@
 """A crop grid for the eye: one BSD100 image at ×4 from a JPEG q50 LR — the input as sent (pixels
-enlarged), bicubic, the clean model, the restoring (photo) model and the ground truth.
+enlarged), bicubic, the clean model, the restoring (photo) model, the scale's JPEG model where it has one
+(what ``default`` takes for a JPEG of quality ≤ 78) and the ground truth.
 
     .venv/bin/python benchmarks/restoration_grid.py            # writes docs/restoration_grid.png
     .venv/bin/python benchmarks/restoration_grid.py --image 148026 --quality 30 --scale 2
@@ -49,8 +50,10 @@ def main() -> None:
         ("bicubic", upscale(lr, scale=s, model="bicubic", device="cpu")),
         (clean, upscale(lr, scale=s, model=clean, device="cpu")),
         (restoring, upscale(lr, scale=s, model=restoring, device="cpu")),
-        ("ground truth", Image.fromarray(hr)),
     ]
+    if zoo.jpeg_model(s):
+        outputs.append((zoo.jpeg_model(s), upscale(lr, scale=s, model=zoo.jpeg_model(s), device="cpu")))
+    outputs.append(("ground truth", Image.fromarray(hr)))
     c = args.crop * s
     top, left = (hr.shape[0] - c) // 2 // s * s, (hr.shape[1] - c) // 2 // s * s
     grid = Image.new("RGB", (len(outputs) * (c + 4), c + LABEL_HEIGHT), "white")
