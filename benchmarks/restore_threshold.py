@@ -61,8 +61,8 @@ def main() -> None:
         if d.jpeg and jpeg_model is not None:
             lrs = [np.asarray(apply(p.hr, s, Degradation(jpeg=d.jpeg))) for p in val]
             j = np.mean([psnr(run_network(jpeg_model, lr, s), p.hr, scale=s) for lr, p in zip(lrs, val, strict=True)])
-            side = "JPEG model" if d.jpeg <= HEAVY_JPEG_QUALITY else "photo model"
-            line += f"; JPEG model {j:.3f} ({j - b:+.3f} over the photo model; auto takes the {side})"
+            side = "JPEG" if d.jpeg <= HEAVY_JPEG_QUALITY else "photo" if d.jpeg <= JPEG_QUALITY_THRESHOLD else "clean"
+            line += f"; JPEG model {j:.3f} ({j - b:+.3f} over the photo model; auto takes the {side} model)"
         print(line)
 
 
