@@ -131,3 +131,15 @@ def restoring_zoo(tmp_path, monkeypatch):
     (weights / "zoo.json").write_text(json.dumps(zoo_json))
     monkeypatch.setattr(zoo, "WEIGHTS_DIR", weights)
     return weights
+
+
+@pytest.fixture
+def declare_role(restoring_zoo):
+    """``declare_role(role, {"2": name})`` sets a zoo.json role (denoising, jpeg, ...) in ``restoring_zoo``."""
+
+    def declare(role: str, by_scale: dict[str, str]) -> None:
+        zoo_json = json.loads((restoring_zoo / "zoo.json").read_text())
+        zoo_json[role] = by_scale
+        (restoring_zoo / "zoo.json").write_text(json.dumps(zoo_json))
+
+    return declare

@@ -1,7 +1,6 @@
 """The job through the real engine (tiny images): run, quality check, failure, cancel, retry, rerun, delete."""
 
 import io
-import json
 
 import numpy as np
 import pytest
@@ -278,10 +277,8 @@ def test_unknown_restore_mode_is_refused_and_nothing_changes(make_enhancement):
     assert (enhancement.status, enhancement.restore) == (Status.NEW, "auto")
 
 
-def test_a_noisy_png_goes_to_the_noise_model_and_says_so(make_enhancement, run_jobs, restoring_zoo):
-    zoo_json = json.loads((restoring_zoo / "zoo.json").read_text())
-    zoo_json["denoising"] = {"2": "espcn"}  # any model with ×2 weights stands in for the noise model
-    (restoring_zoo / "zoo.json").write_text(json.dumps(zoo_json))
+def test_a_noisy_png_goes_to_the_noise_model_and_says_so(make_enhancement, run_jobs, declare_role):
+    declare_role("denoising", {"2": "espcn"})  # any model with ×2 weights stands in for the noise model
     smooth = np.full((48, 64, 3), 128.0) + np.linspace(0, 60, 64)[None, :, None]
     noisy = np.clip(smooth + np.random.default_rng(0).normal(0, 12, smooth.shape), 0, 255).astype(np.uint8)
     buffer = io.BytesIO()
@@ -292,10 +289,8 @@ def test_a_noisy_png_goes_to_the_noise_model_and_says_so(make_enhancement, run_j
     assert enhancement.noise_sigma >= 7.5
 
 
-def test_a_heavily_compressed_jpeg_goes_to_the_jpeg_model_and_says_so(make_enhancement, run_jobs, restoring_zoo):
-    zoo_json = json.loads((restoring_zoo / "zoo.json").read_text())
-    zoo_json["jpeg"] = {"2": "fsrcnn"}  # any model with ×2 weights stands in for the JPEG model
-    (restoring_zoo / "zoo.json").write_text(json.dumps(zoo_json))
+def test_a_heavily_compressed_jpeg_goes_to_the_jpeg_model_and_says_so(make_enhancement, run_jobs, declare_role):
+    declare_role("jpeg", {"2": "fsrcnn"})  # any model with ×2 weights stands in for the JPEG model
     notes = {}
     for quality in (50, 85):
         upload = make_enhancement(name=f"q{quality}.jpg", size=(64, 48), fmt="JPEG", quality=quality)

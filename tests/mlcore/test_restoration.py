@@ -1,7 +1,6 @@
 """Choosing the clean or the restoring model from the image itself: JPEG quality and noise."""
 
 import io
-import json
 
 import numpy as np
 import pytest
@@ -51,10 +50,8 @@ def test_off_strong_and_named_models_are_obeyed(restoring_zoo):
         choose_model(q50, scale=2, restore="max")
 
 
-def test_a_heavily_compressed_jpeg_goes_to_the_jpeg_model_and_a_lighter_one_to_the_photo_model(restoring_zoo):
-    zoo_json = json.loads((restoring_zoo / "zoo.json").read_text())
-    zoo_json["jpeg"] = {"2": "fsrcnn"}  # any model with ×2 weights stands in for the JPEG model
-    (restoring_zoo / "zoo.json").write_text(json.dumps(zoo_json))
+def test_a_heavily_compressed_jpeg_goes_to_the_jpeg_model_and_a_lighter_one_to_the_photo_model(declare_role):
+    declare_role("jpeg", {"2": "fsrcnn"})  # any model with ×2 weights stands in for the JPEG model
     routed = {q: choose_model(encode(photo(64, 48), "JPEG", quality=q), scale=2) for q in (30, 78, 79, 90, 91)}
     assert {q: c.name for q, c in routed.items()} == {
         30: "fsrcnn",
@@ -66,8 +63,7 @@ def test_a_heavily_compressed_jpeg_goes_to_the_jpeg_model_and_a_lighter_one_to_t
     assert all(routed[q].restoring for q in (30, 78, 79, 90)) and mlcore.list_models()["jpeg"]["2"] == "fsrcnn"
     # strong is the photo model whatever the input; a scale without a JPEG model keeps the photo model
     assert choose_model(encode(photo(64, 48), "JPEG", quality=30), scale=2, restore="strong").name == "espcn_restore"
-    zoo_json["jpeg"] = {"3": "fsrcnn"}
-    (restoring_zoo / "zoo.json").write_text(json.dumps(zoo_json))
+    declare_role("jpeg", {"3": "fsrcnn"})
     assert choose_model(encode(photo(64, 48), "JPEG", quality=30), scale=2).name == "espcn_restore"
 
 
@@ -103,10 +99,8 @@ def test_quality_survives_the_shared_decode_of_a_rotated_jpeg():
     assert jpeg_quality(png) is None
 
 
-def test_noisy_input_that_is_not_a_compressed_jpeg_goes_to_the_denoising_model(restoring_zoo):
-    zoo_json = json.loads((restoring_zoo / "zoo.json").read_text())
-    zoo_json["denoising"] = {"2": "espcn"}  # any model with ×2 weights stands in for it
-    (restoring_zoo / "zoo.json").write_text(json.dumps(zoo_json))
+def test_noisy_input_that_is_not_a_compressed_jpeg_goes_to_the_denoising_model(declare_role):
+    declare_role("denoising", {"2": "espcn"})  # any model with ×2 weights stands in for it
     clean = np.asarray(photo(96, 96))
     noisy = np.clip(clean + np.random.default_rng(0).normal(0, 12, clean.shape), 0, 255).astype(np.uint8)
     png = choose_model(encode(Image.fromarray(noisy), "PNG"), scale=2)
