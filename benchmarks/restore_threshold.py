@@ -46,21 +46,21 @@ def main() -> None:
     print(f"×{s}, {len(val)} validation images: mean PSNR (dB) of the clean model / the photo model / difference;")
     print(f"then auto's (JPEG files routed by quality, others by noise σ ≥ each of {NOISE_THRESHOLDS})")
     for d in cases:
+        nets = (clean, photo, jpeg_model) if d.jpeg and jpeg_model is not None else (clean, photo)
         scores, sigmas = [], []
         for p in val:
             lr = np.asarray(apply(p.hr, s, Degradation(d.blur, d.resize, d.noise, False, d.jpeg, image_seed(p.name))))
-            scores.append([psnr(run_network(net, lr, s), p.hr, scale=s) for net in (clean, photo)])
+            scores.append([psnr(run_network(net, lr, s), p.hr, scale=s) for net in nets])
             if d.jpeg:  # a JPEG file is routed by its quality, whatever its noise reads
                 sigmas.append(np.inf if d.jpeg <= JPEG_QUALITY_THRESHOLD else -np.inf)
             else:
                 sigmas.append(noise_sigma(np.asarray(apply(p.hr, s, d).convert("L"))))
         scores, sigmas = np.array(scores), np.array(sigmas)
-        a, b = scores.mean(axis=0)
+        a, b = scores[:, :2].mean(axis=0)
         auto = [np.where(sigmas >= t, scores[:, 1], scores[:, 0]).mean() for t in NOISE_THRESHOLDS]
         line = f"{d.describe():>20}: {a:.3f} / {b:.3f} / {b - a:+.3f}; auto " + " / ".join(f"{x:.3f}" for x in auto)
-        if d.jpeg and jpeg_model is not None:
-            lrs = [np.asarray(apply(p.hr, s, Degradation(jpeg=d.jpeg))) for p in val]
-            j = np.mean([psnr(run_network(jpeg_model, lr, s), p.hr, scale=s) for lr, p in zip(lrs, val, strict=True)])
+        if len(nets) == 3:
+            j = scores[:, 2].mean()
             side = "JPEG" if d.jpeg <= HEAVY_JPEG_QUALITY else "photo" if d.jpeg <= JPEG_QUALITY_THRESHOLD else "clean"
             line += f"; JPEG model {j:.3f} ({j - b:+.3f} over the photo model; auto takes the {side} model)"
         print(line)
