@@ -142,7 +142,9 @@ PREVIEW_OUTPUT = "The preview is a WebP image: leave output out, or ask for the 
 CREDENTIALS = "Username and password are required."
 TOKEN_REVOKED = "Token revoked: requests that send it are now refused."
 TOKEN_CREATED = "New token created. Any earlier token no longer works."
-DEFAULT_MODEL_HINT = "The best model shipped for the scale: {names} (or the photo, JPEG or noise model, as Restore says)."
+DEFAULT_MODEL_HINT = (
+    "The best model shipped for the scale: {names} (or the photo, JPEG or noise model, as Restore says)."
+)
 DEFAULT_MODEL_LABEL = "Default: {label}"
 # A model in the list: its plain name from the card, and the time the zoo's measured s/MP gives for this image.
 MODEL_LABEL = "{plain} — {duration} for this image"
