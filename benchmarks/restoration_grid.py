@@ -51,8 +51,8 @@ def main() -> None:
         (clean, upscale(lr, scale=s, model=clean, device="cpu")),
         (restoring, upscale(lr, scale=s, model=restoring, device="cpu")),
     ]
-    if zoo.jpeg_model(s):
-        outputs.append((zoo.jpeg_model(s), upscale(lr, scale=s, model=zoo.jpeg_model(s), device="cpu")))
+    if jpeg_model := zoo.jpeg_model(s):
+        outputs.append((jpeg_model, upscale(lr, scale=s, model=jpeg_model, device="cpu")))
     outputs.append(("ground truth", Image.fromarray(hr)))
     c = args.crop * s
     top, left = (hr.shape[0] - c) // 2 // s * s, (hr.shape[1] - c) // 2 // s * s

@@ -60,11 +60,12 @@ class TrainConfig:
         ):
             if value not in allowed:
                 raise ValueError(f"Unknown {what} {value!r}; choose one of {', '.join(allowed)}.")
-        if self.bf16_body and not _has_bf16_body(self.arch):
+        if self.bf16_body:
             from mlcore.archs import ARCHS
 
-            with_body = ", ".join(name for name, cls in ARCHS.items() if cls.has_bf16_body)
-            raise ValueError(f"{self.arch} has no body to run in bfloat16; --bf16-body is for {with_body}.")
+            if self.arch in ARCHS and not ARCHS[self.arch].has_bf16_body:  # an unknown name fails at build
+                with_body = ", ".join(name for name, cls in ARCHS.items() if cls.has_bf16_body)
+                raise ValueError(f"{self.arch} has no body to run in bfloat16; --bf16-body is for {with_body}.")
         if self.degradation is not None and self.degradation not in PIPELINES:
             raise ValueError(f"Unknown degradation {self.degradation!r}; choose one of {', '.join(PIPELINES)}.")
         if self.minutes is None and (self.epochs < 1 or self.steps_per_epoch < 1):
@@ -80,12 +81,6 @@ class TrainConfig:
 
     def as_dict(self) -> dict:
         return asdict(self)
-
-
-def _has_bf16_body(arch: str) -> bool:
-    from mlcore.archs import ARCHS
-
-    return arch not in ARCHS or ARCHS[arch].has_bf16_body  # an unknown name fails where the network is built
 
 
 @dataclass
