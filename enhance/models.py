@@ -128,7 +128,12 @@ class Enhancement(models.Model):
     output_quality = models.PositiveSmallIntegerField(
         default=rendering.DEFAULT_QUALITY, help_text="JPEG/WebP quality, 1–100."
     )
-    restoring = models.BooleanField(default=False, help_text="The restoring (photo) model was used.")
+    route = models.CharField(
+        max_length=8,
+        blank=True,
+        choices=[(r, r) for r in mlcore.ROUTES],
+        help_text="Which of `default`'s models ran: clean, photo, jpeg or noise (empty for a model chosen by name).",
+    )
     jpeg_quality = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Estimated from the upload.")
     noise_sigma = models.FloatField(null=True, blank=True, help_text="Estimated noise σ (0–255) of the upload.")
 
@@ -200,19 +205,24 @@ class Enhancement(models.Model):
         return messages.degradation_label(self.check_degradation)
 
     @property
+    def restoring(self) -> bool:
+        """A restoring model (photo, JPEG or noise) ran instead of the clean one."""
+        return self.route in mlcore.ROUTES[1:]
+
+    @property
     def model_note(self) -> str:
         """Why ``default`` became this model, in plain words ("" for a model chosen by name)."""
         if self.model_requested != "default" or not self.model_resolved:
             return ""
-        if self.restoring:
+        if self.route == "jpeg":
+            return messages.NOTE_JPEG.format(quality=self.jpeg_quality)
+        if self.route == "noise":
+            return messages.NOTE_NOISE.format(sigma=self.noise_sigma)
+        if self.route == "photo":
             if self.restore == "strong":
                 return messages.NOTE_PHOTO_STRONG
-            roles = mlcore.list_models()
             if self.jpeg_quality is not None and self.jpeg_quality <= mlcore.JPEG_QUALITY_THRESHOLD:
-                heavy = self.model_resolved == roles["jpeg"].get(str(self.scale))  # the scale's JPEG model
-                return (messages.NOTE_JPEG if heavy else messages.NOTE_PHOTO_JPEG).format(quality=self.jpeg_quality)
-            if self.model_resolved == roles["denoising"].get(str(self.scale)):
-                return messages.NOTE_NOISE.format(sigma=self.noise_sigma)
+                return messages.NOTE_PHOTO_JPEG.format(quality=self.jpeg_quality)
             return messages.NOTE_PHOTO_NOISE.format(sigma=self.noise_sigma)
         if self.restore == "off":
             return messages.NOTE_CLEAN_OFF

@@ -261,6 +261,7 @@ class EnhancementSerializer(UrlsWithPreviewMixin, QueuePositionMixin, serializer
     original_width = serializers.IntegerField(source="upload.width", read_only=True)
     original_height = serializers.IntegerField(source="upload.height", read_only=True)
     original_bytes = serializers.IntegerField(source="upload.bytes", read_only=True)
+    restoring = serializers.BooleanField(read_only=True, help_text="A restoring model (photo, JPEG or noise) ran.")
     model_note = serializers.CharField(read_only=True, help_text="Why `default` became this model, in plain words.")
 
     class Meta:
@@ -292,6 +293,7 @@ class EnhancementSerializer(UrlsWithPreviewMixin, QueuePositionMixin, serializer
             "target_height",
             "output_format",
             "output_quality",
+            "route",
             "restoring",
             "jpeg_quality",
             "noise_sigma",

@@ -19,11 +19,12 @@ from mlcore.errors import (
 )
 from mlcore.imaging import downscale, open_image, prepare
 from mlcore.metrics import psnr, ssim
-from mlcore.restoration import JPEG_QUALITY_THRESHOLD, RESTORE_MODES
+from mlcore.restoration import JPEG_QUALITY_THRESHOLD, RESTORE_MODES, ROUTES
 
 __all__ = [
     "JPEG_QUALITY_THRESHOLD",
     "RESTORE_MODES",
+    "ROUTES",
     "SCALES",
     "AnimatedImageError",
     "DegradationError",
@@ -62,8 +63,9 @@ def upscale(image, *, scale, model="default", device="auto", tile=None, on_progr
 
 
 def choose_model(image, *, scale, model="default", restore="auto"):
-    """The ``ModelChoice`` ``upscale`` makes for this image: name, weights hash, whether the restoring
-    model was taken and the measured JPEG quality and noise σ. Call it on the image as opened (before
+    """The ``ModelChoice`` ``upscale`` makes for this image: name, weights hash, which of ``default``'s
+    models it took (``route``: clean, photo, jpeg or noise; "" for a named model; ``restoring`` when not
+    clean) and the measured JPEG quality and noise σ. Call it on the image as opened (before
     rotating or converting it), then pass ``choice.name`` to ``upscale``."""
     from mlcore.restoration import choose_model as _choose_model
 

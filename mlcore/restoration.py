@@ -109,15 +109,25 @@ def inspect(image: Image.Image) -> Inspection:
     return Inspection(jpeg_quality(image), round(noise_sigma(np.asarray(image.convert("L"))), 1))
 
 
+# Which of ``default``'s models a choice took ("" for a model asked for by name): the clean model, the photo
+# (restoring) model, or the scale's JPEG or noise model.
+ROUTES = ("clean", "photo", "jpeg", "noise")
+
+
 @dataclass(frozen=True)
 class ModelChoice:
-    """The model ``upscale`` runs, and why: ``restoring`` says the restoring model was chosen."""
+    """The model ``upscale`` runs, and why: ``route`` says which of ``default``'s models it is (ROUTES)."""
 
     name: str
     weights_hash: str
-    restoring: bool
+    route: str
     restore: str  # the mode asked for: auto, off, strong
     inspection: Inspection | None  # measured only when ``auto`` had to decide
+
+    @property
+    def restoring(self) -> bool:
+        """A restoring model (photo, JPEG or noise) was chosen."""
+        return self.route in ROUTES[1:]
 
 
 def check_restore(restore: str) -> str:
@@ -133,17 +143,20 @@ def choose_model(image: Image.Image, *, scale: int, model: str = zoo.DEFAULT, re
     and noisy input that is not a JPEG of quality ≤ 90 to its denoising model, where the zoo declares
     them. A named model is used as named."""
     check_restore(restore)
-    restoring_name = zoo.restoring_model(scale) if model == zoo.DEFAULT else None
+    if model != zoo.DEFAULT:
+        return ModelChoice(*zoo.resolve_model(model, scale), "", restore, None)
+    restoring_name = zoo.restoring_model(scale)
     inspection = None
-    use = False
+    route = "clean"
     if restoring_name and restore == "strong":
-        use = True
+        route = "photo"
     elif restoring_name and restore == "auto":
         inspection = inspect(image)
-        use = inspection.degraded
-        if inspection.heavily_compressed:
-            restoring_name = zoo.jpeg_model(scale) or restoring_name
-        elif use and not inspection.compressed:
-            restoring_name = zoo.denoising_model(scale) or restoring_name
-    name, weights = zoo.resolve_model(restoring_name if use else model, scale)
-    return ModelChoice(name, weights, use, restore, inspection)
+        if inspection.degraded:
+            route = "photo"
+            if inspection.heavily_compressed and zoo.jpeg_model(scale):
+                restoring_name, route = zoo.jpeg_model(scale), "jpeg"
+            elif not inspection.compressed and zoo.denoising_model(scale):
+                restoring_name, route = zoo.denoising_model(scale), "noise"
+    name, weights = zoo.resolve_model(model if route == "clean" else restoring_name, scale)
+    return ModelChoice(name, weights, route, restore, inspection)

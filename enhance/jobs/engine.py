@@ -39,7 +39,7 @@ def render(
         {
             "model_resolved": choice.name,
             "weights_hash": choice.weights_hash,
-            "restoring": choice.restoring,
+            "route": choice.route,
             "jpeg_quality": inspection.jpeg_quality if inspection else None,
             "noise_sigma": inspection.noise_sigma if inspection else None,
         }

@@ -30,7 +30,7 @@ JOB_OPTIONS = (
     "output_quality",
 )
 # What the worker finds out before the engine runs: where, which model, and why that one.
-CHOICE = ("device", "model_resolved", "weights_hash", "restoring", "jpeg_quality", "noise_sigma")
+CHOICE = ("device", "model_resolved", "weights_hash", "route", "jpeg_quality", "noise_sigma")
 RESULT = (
     "result",
     "thumbnail",

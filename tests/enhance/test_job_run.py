@@ -301,3 +301,5 @@ def test_a_heavily_compressed_jpeg_goes_to_the_jpeg_model_and_says_so(make_enhan
         50: ("fsrcnn", "JPEG model — JPEG quality ≈ 50 detected"),
         85: ("espcn_restore", "Photo model — JPEG quality ≈ 85 detected"),
     }
+    declare_role("jpeg", {})  # the zoo changes its roles later: a finished result still says why it ran as it did
+    assert Enhancement.objects.get(model_resolved="fsrcnn").model_note == notes[50][1]

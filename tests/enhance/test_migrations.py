@@ -101,3 +101,43 @@ def test_stored_bytes_are_measured_from_the_files_of_existing_results(media_file
     assert rows.values_list("result_bytes", "export_bytes").get(pk=kept.pk) == (320, 70)
     assert rows.values_list("result_bytes", "export_bytes").get(pk=draft.pk) == (0, 0)
     migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_restoring_flag_becomes_the_route_by_the_zoo_roles_of_the_day(declare_role):
+    declare_role("denoising", {"2": "espcn"})
+    declare_role("jpeg", {"2": "edsr_lite_jpeg"})
+    old = migrate([("enhance", "0010_original_display")])
+    User, Batch, Upload, Enhancement = (
+        old.get_model(*name.split("."))
+        for name in ("auth.User", "enhance.Batch", "enhance.Upload", "enhance.Enhancement")
+    )
+    alice = User.objects.create(username="alice")
+    upload = Upload.objects.create(
+        owner=alice, file="originals/a.jpg", name="a.jpg", bytes=1, format="JPEG", width=12, height=8
+    )
+    batch = Batch.objects.create(owner=alice)
+    made = {
+        (requested, resolved, restoring): Enhancement.objects.create(
+            owner=alice, batch=batch, upload=upload, model_requested=requested, model_resolved=resolved,
+            restoring=restoring, scale=2,
+        ).pk
+        for requested, resolved, restoring in [
+            ("default", "edsr_lite_jpeg", True), ("default", "espcn", True), ("default", "espcn_restore", True),
+            ("default", "edsr_lite", False), ("default", "", False), ("srcnn", "srcnn", False),
+        ]
+    }  # fmt: skip
+
+    new = migrate([("enhance", "0011_route")])
+    rows = new.get_model("enhance", "Enhancement").objects
+    assert {key: rows.get(pk=pk).route for key, pk in made.items()} == {
+        ("default", "edsr_lite_jpeg", True): "jpeg",
+        ("default", "espcn", True): "noise",
+        ("default", "espcn_restore", True): "photo",
+        ("default", "edsr_lite", False): "clean",
+        ("default", "", False): "",  # never ran
+        ("srcnn", "srcnn", False): "",  # a model chosen by name
+    }
+    back = migrate([("enhance", "0010_original_display")]).get_model("enhance", "Enhancement").objects
+    assert {key: back.get(pk=pk).restoring for key, pk in made.items()} == {key: key[2] for key in made}
+    migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())

@@ -45,7 +45,7 @@ def test_off_strong_and_named_models_are_obeyed(restoring_zoo):
     assert choose_model(q50, scale=2, restore="off").name == zoo.resolve_model("default", 2)[0]
     assert choose_model(encode(photo(64, 48), "PNG"), scale=2, restore="strong").restoring
     named = choose_model(q50, scale=2, model="srcnn", restore="strong")
-    assert named.name == "srcnn" and not named.restoring and named.inspection is None
+    assert named.name == "srcnn" and not named.restoring and named.inspection is None and named.route == ""
     with pytest.raises(ValueError, match="Unknown restore mode 'max'"):
         choose_model(q50, scale=2, restore="max")
 
@@ -60,6 +60,7 @@ def test_a_heavily_compressed_jpeg_goes_to_the_jpeg_model_and_a_lighter_one_to_t
         90: "espcn_restore",
         91: zoo.resolve_model("default", 2)[0],
     }
+    assert {q: c.route for q, c in routed.items()} == {30: "jpeg", 78: "jpeg", 79: "photo", 90: "photo", 91: "clean"}
     assert all(routed[q].restoring for q in (30, 78, 79, 90)) and mlcore.list_models()["jpeg"]["2"] == "fsrcnn"
     # strong is the photo model whatever the input; a scale without a JPEG model keeps the photo model
     assert choose_model(encode(photo(64, 48), "JPEG", quality=30), scale=2, restore="strong").name == "espcn_restore"
@@ -104,7 +105,7 @@ def test_noisy_input_that_is_not_a_compressed_jpeg_goes_to_the_denoising_model(d
     clean = np.asarray(photo(96, 96))
     noisy = np.clip(clean + np.random.default_rng(0).normal(0, 12, clean.shape), 0, 255).astype(np.uint8)
     png = choose_model(encode(Image.fromarray(noisy), "PNG"), scale=2)
-    assert png.restoring and png.name == "espcn" and png.inspection.noise_sigma >= 7.5
+    assert png.restoring and png.name == "espcn" and png.route == "noise" and png.inspection.noise_sigma >= 7.5
     q50 = choose_model(encode(Image.fromarray(noisy), "JPEG", quality=50), scale=2)
     assert q50.restoring and q50.name == "espcn_restore"
     assert choose_model(encode(Image.fromarray(noisy), "PNG"), scale=2, restore="strong").name == "espcn_restore"
