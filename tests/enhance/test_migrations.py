@@ -18,6 +18,14 @@ def migrate(targets):
     return executor.loader.project_state(targets).apps
 
 
+def models_of(apps):
+    """User, Batch, Upload and Enhancement as they are at a migration (``migrate``'s apps)."""
+    return (
+        apps.get_model(*name.split("."))
+        for name in ("auth.User", "enhance.Batch", "enhance.Upload", "enhance.Enhancement")
+    )
+
+
 @pytest.mark.django_db(transaction=True)
 def test_every_row_and_file_is_kept_with_one_upload_per_original(media_files):
     old = migrate(BEFORE)
@@ -78,10 +86,7 @@ def test_undoing_it_puts_each_original_back_on_its_row(make_enhancement, media_f
 @pytest.mark.django_db(transaction=True)
 def test_stored_bytes_are_measured_from_the_files_of_existing_results(media_files):
     old = migrate([("enhance", "0004_hash_api_tokens")])
-    User, Batch, Upload, Enhancement = (
-        old.get_model(*name.split("."))
-        for name in ("auth.User", "enhance.Batch", "enhance.Upload", "enhance.Enhancement")
-    )
+    User, Batch, Upload, Enhancement = models_of(old)
     alice = User.objects.create(username="alice")
     upload = Upload.objects.create(
         owner=alice, file=default_storage.save("originals/a.png", ContentFile(b"o" * 10)), name="a.png",
@@ -108,10 +113,7 @@ def test_the_restoring_flag_becomes_the_route_by_the_zoo_roles_of_the_day(declar
     declare_role("denoising", {"2": "espcn"})
     declare_role("jpeg", {"2": "edsr_lite_jpeg"})
     old = migrate([("enhance", "0010_original_display")])
-    User, Batch, Upload, Enhancement = (
-        old.get_model(*name.split("."))
-        for name in ("auth.User", "enhance.Batch", "enhance.Upload", "enhance.Enhancement")
-    )
+    User, Batch, Upload, Enhancement = models_of(old)
     alice = User.objects.create(username="alice")
     upload = Upload.objects.create(
         owner=alice, file="originals/a.jpg", name="a.jpg", bytes=1, format="JPEG", width=12, height=8
