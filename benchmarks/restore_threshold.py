@@ -2,7 +2,7 @@
 images' validation split (the split `manage.py train` holds out: 10 %, seed 0), never on test sets: mean
 PSNR of each on LR saved at each JPEG quality and with each noise σ. Sets mlcore.restoration's thresholds.
 
-    .venv/bin/python benchmarks/restore_threshold.py --scale 2 [--zoo runs/zoo_restore]
+    .venv/bin/python benchmarks/restore_threshold.py --scale 2 [--zoo runs/zoo_restore] [--pipelines jpeg ...]
 """
 
 import argparse
@@ -19,11 +19,12 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "srsite.settings_engine")  # for
 from django.conf import settings  # noqa: E402
 
 from mlcore.checkpoints import load  # noqa: E402
-from mlcore.data import image_files, make_pairs, split  # noqa: E402
-from mlcore.degradations import Degradation, apply, image_seed  # noqa: E402
+from mlcore.data import degrade_pairs, image_files, make_pairs, split  # noqa: E402
+from mlcore.degradations import PIPELINES, Degradation, apply, image_seed  # noqa: E402
 from mlcore.inference import run_network  # noqa: E402
 from mlcore.metrics import psnr  # noqa: E402
 from mlcore.restoration import HEAVY_JPEG_QUALITY, JPEG_QUALITY_THRESHOLD, noise_sigma  # noqa: E402
+from mlcore.training import validate  # noqa: E402
 
 NOISE_THRESHOLDS = (6.0, 7.5, 9.0, 10.5)
 
@@ -33,6 +34,13 @@ def main() -> None:
     parser.add_argument("--scale", type=int, default=2)
     parser.add_argument("--data-root", type=Path, default=settings.SRSITE_DATA_ROOT)
     parser.add_argument("--zoo", type=Path, default=ROOT / "mlcore" / "weights", help="where the photo/JPEG models are")
+    parser.add_argument(
+        "--pipelines",
+        nargs="*",
+        default=[],
+        choices=sorted(PIPELINES),
+        help="also score the models on these training pipelines' validation draws (blur, resizes, noise, JPEG mixed)",
+    )
     args = parser.parse_args()
     s = args.scale
     pairs = make_pairs(image_files([args.data_root / "T91", args.data_root / "BSD200"]), s)
@@ -64,6 +72,10 @@ def main() -> None:
             side = "JPEG" if d.jpeg <= HEAVY_JPEG_QUALITY else "photo" if d.jpeg <= JPEG_QUALITY_THRESHOLD else "clean"
             line += f"; JPEG model {j:.3f} ({j - b:+.3f} over the photo model; auto takes the {side} model)"
         print(line)
+    for name in args.pipelines:  # what `train --degradation NAME` validates on: one fixed draw per image
+        pairs = degrade_pairs(val, s, PIPELINES[name], seed=0)
+        scores = [validate(net, pairs, s, "cpu")[0] for net in (clean, photo, jpeg_model) if net is not None]
+        print(f"{'pipeline ' + name:>20}: " + " / ".join(f"{x:.3f}" for x in scores) + " (clean / photo / JPEG model)")
 
 
 if __name__ == "__main__":

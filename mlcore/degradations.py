@@ -88,6 +88,18 @@ PIPELINES = {
     "jpeg": Realistic(
         clean_share=0.05, blur_prob=0.2, noise_prob=0.15, noise_sigma=(1.0, 5.0), jpeg_quality=(30, 90), jpeg_prob=1.0
     ),
+    # The JPEG model's second stage: JPEGs of quality ≤ 90 (q ≤ 78 goes to it; the range keeps 75 inside the
+    # quality span rather than at its edge), mostly plain bicubic downscales. A width-48/64 network spread over
+    # "jpeg"'s 20 % blur and 40 % bilinear/area LRs under-sharpens the common case; here they are 10 % each.
+    "jpeg_plain": Realistic(
+        clean_share=0.0,
+        blur_prob=0.1,
+        resize_weights=(("bicubic", 0.8), ("bilinear", 0.1), ("area", 0.1)),
+        noise_prob=0.1,
+        noise_sigma=(1.0, 5.0),
+        jpeg_quality=(30, 90),
+        jpeg_prob=1.0,
+    ),
     # What ``restore=auto`` sends to the JPEG model (``HEAVY_JPEG_QUALITY``): the same, at quality 30–78 only.
     "jpeg_heavy": Realistic(
         clean_share=0.0, blur_prob=0.2, noise_prob=0.15, noise_sigma=(1.0, 5.0), jpeg_quality=(30, 78), jpeg_prob=1.0

@@ -115,8 +115,25 @@ def test_the_jpeg_models_pipelines_draw_only_the_qualities_their_model_is_sent()
     from mlcore.restoration import HEAVY_JPEG_QUALITY, JPEG_QUALITY_THRESHOLD
 
     rng = np.random.default_rng(0)
-    for name, top in (("jpeg", JPEG_QUALITY_THRESHOLD), ("jpeg_heavy", HEAVY_JPEG_QUALITY)):
+    for name, top in (
+        ("jpeg", JPEG_QUALITY_THRESHOLD),
+        ("jpeg_plain", JPEG_QUALITY_THRESHOLD),
+        ("jpeg_heavy", HEAVY_JPEG_QUALITY),
+    ):
         many = [PIPELINES[name].sample(rng, 3) for _ in range(1000)]
         qualities = [d.jpeg for d in many if d.jpeg]
         assert min(qualities) == 30 and max(qualities) == top, name
-    assert all(d.jpeg for d in many)  # jpeg_heavy: every sample compressed, none clean
+        if name != "jpeg":
+            assert all(d.jpeg for d in many), name  # every sample compressed, none clean
+
+
+def test_the_plain_jpeg_pipeline_is_mostly_plain_bicubic_downscales():
+    from mlcore.degradations import PIPELINES
+
+    def plain_share(name: str) -> float:
+        rng = np.random.default_rng(0)
+        many = [PIPELINES[name].sample(rng, 2) for _ in range(2000)]
+        return np.mean([d.blur is None and d.resize == "bicubic" and not d.noise for d in many])
+
+    assert 0.58 < plain_share("jpeg_plain") < 0.72  # 0.9 × 0.8 × 0.9 ≈ 0.65
+    assert 0.38 < plain_share("jpeg") < 0.50  # 0.05 + 0.95 × 0.8 × 0.6 × 0.85 ≈ 0.44
