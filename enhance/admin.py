@@ -13,7 +13,7 @@ admin.site.login_form = ThrottledAdminAuthenticationForm  # the admin's sign-in 
 @admin.register(Enhancement)
 class EnhancementAdmin(admin.ModelAdmin):
     list_display = ("id", "upload", "owner", "status", "progress", "scale", "model_resolved", "created_at")
-    list_filter = ("status", "scale", "model_resolved", "quality_check", "device", "created_at")
+    list_filter = ("status", "scale", "model_resolved", "route", "quality_check", "device", "created_at")
     search_fields = ("upload__name", "owner__username", "owner__email", "error", "=id")
     date_hierarchy = "created_at"
     list_select_related = ("owner", "upload")
@@ -35,7 +35,11 @@ class EnhancementAdmin(admin.ModelAdmin):
             {
                 "fields": (
                     "model_requested",
+                    "restore",
                     "model_resolved",
+                    "route",
+                    "jpeg_quality",
+                    "noise_sigma",
                     "weights_hash",
                     "scale",
                     "quality_check",
