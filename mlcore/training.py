@@ -136,12 +136,11 @@ def _to_device(batch, device: str):
 
 
 def _initialise(net, path: str) -> None:
-    """Copy the tensors of a weights file whose names and shapes match (e.g. ×2 body into ×4), after the
-    network's own renaming (``SRNet.adapt_state``: a shallower edsr_lite body grown to this depth)."""
+    """Copy the tensors of a weights file whose names and shapes match (e.g. ×2 body into ×4)."""
     from safetensors.torch import load_file
 
     own = net.state_dict()
-    loaded = {k: v for k, v in net.adapt_state(load_file(path)).items() if k in own and own[k].shape == v.shape}
+    loaded = {k: v for k, v in load_file(path).items() if k in own and own[k].shape == v.shape}
     net.load_state_dict(loaded, strict=False)
 
 

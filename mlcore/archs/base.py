@@ -147,11 +147,6 @@ class SRNet(nn.Module):
         """LR pixels of context each output pixel depends on, on each side (the tiling overlap)."""
         raise NotImplementedError
 
-    def adapt_state(self, state: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
-        """Another network's weights renamed or completed for this one before ``--init-from`` copies the
-        tensors whose names and shapes match; as given by default."""
-        return state
-
     @property
     def receptive_field(self) -> int:
         """Receptive field in LR pixels (a square of this side)."""

@@ -38,22 +38,6 @@ class EDSRLite(SRNet):
     def lr_margin(self) -> int:
         return max(2 * self.blocks + 3, BICUBIC_MARGIN)
 
-    def adapt_state(self, state: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
-        """A shallower body's weights grown to this depth as the same function: its blocks in place, its
-        closing convolution moved after the new blocks, and each new block an identity (its second
-        convolution zero, so the block adds nothing until training moves it; Net2Net's deepening)."""
-        found = {int(k.split(".")[1]) for k in state if k.startswith("body.") and ".body." in k}
-        given = len(found)
-        if found != set(range(given)) or not given < self.blocks:
-            return state
-        state = dict(state)
-        for name in ("weight", "bias"):
-            closing = state.pop(f"body.{given}.{name}")  # (width, width, 3, 3): a block's convolution's shape
-            state[f"body.{self.blocks}.{name}"] = closing
-            for i in range(given, self.blocks):
-                state[f"body.{i}.body.2.{name}"] = torch.zeros_like(closing)
-        return state
-
     def core_phases(self, lr: torch.Tensor) -> torch.Tensor:
         feat = self.head(lr)  # (N, width, h, w)
         detail = self.in_body_precision(self.body, feat)

@@ -5,7 +5,6 @@ import json
 import os
 import subprocess
 import sys
-from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -237,24 +236,3 @@ def test_config_is_frozen():
     config = TrainConfig(arch="espcn", scale=2)
     with pytest.raises(AttributeError):
         config.lr = 1.0
-
-
-def test_a_deeper_edsr_lite_starts_from_a_shallower_one_as_the_same_function(pairs, tmp_path):
-    from safetensors.torch import save_file
-
-    from mlcore.archs import build
-
-    torch.manual_seed(0)
-    shallow = build("edsr_lite", 2, {"width": 8, "blocks": 1}).eval()
-    grown = build("edsr_lite", 2, {"width": 8, "blocks": 3}).eval()
-    missing, unexpected = grown.load_state_dict(grown.adapt_state(shallow.state_dict()), strict=False)
-    assert sorted(missing) == [f"body.{i}.body.0.{p}" for i in (1, 2) for p in ("bias", "weight")] and not unexpected
-    x = torch.rand(1, 1, 12, 10)
-    with torch.no_grad():
-        assert torch.equal(grown(x), shallow(x))  # each new block an identity until trained
-    # `train --init-from` grows it the same way: after one step at a tiny rate it is still that function
-    save_file(shallow.state_dict(), tmp_path / "shallow.safetensors")
-    config = short_run(arch="edsr_lite", arch_args={"width": 8, "blocks": 3}, lr=1e-9, steps_per_epoch=1)
-    trained = train(replace(config, init_from=str(tmp_path / "shallow.safetensors")), pairs, [])["net"].eval()
-    with torch.no_grad():
-        assert torch.allclose(trained(x), shallow(x), atol=1e-5)
