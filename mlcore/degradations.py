@@ -88,7 +88,7 @@ PIPELINES = {
     "jpeg": Realistic(
         clean_share=0.05, blur_prob=0.2, noise_prob=0.15, noise_sigma=(1.0, 5.0), jpeg_quality=(30, 90), jpeg_prob=1.0
     ),
-    # The JPEG model's second stage: JPEGs of quality ≤ 90 (q ≤ 78 goes to it; the range keeps 75 inside the
+    # The JPEG model's second stage: JPEGs of quality ≤ 90 (q ≤ 82 goes to it; the range keeps 75 inside the
     # quality span rather than at its edge), mostly plain bicubic downscales. A width-48/64 network spread over
     # "jpeg"'s 20 % blur and 40 % bilinear/area LRs under-sharpens the common case; here they are 10 % each.
     "jpeg_plain": Realistic(
@@ -100,7 +100,8 @@ PIPELINES = {
         jpeg_quality=(30, 90),
         jpeg_prob=1.0,
     ),
-    # What ``restore=auto`` sends to the JPEG model (``HEAVY_JPEG_QUALITY``): the same, at quality 30–78 only.
+    # What ``restore=auto`` sent the JPEG model when this was tried (quality ≤ 78; docs/restoration.md): the same
+    # as "jpeg", at quality 30–78 only. No shipped model was trained on it.
     "jpeg_heavy": Realistic(
         clean_share=0.0, blur_prob=0.2, noise_prob=0.15, noise_sigma=(1.0, 5.0), jpeg_quality=(30, 78), jpeg_prob=1.0
     ),

@@ -20,7 +20,7 @@ RESTORE_MODES = ("auto", "off", "strong")
 # auto restores at or below this JPEG quality, or at or above this noise σ
 JPEG_QUALITY_THRESHOLD = 90
 # ... and at or below this quality takes the scale's JPEG model (heavy compression) where there is one
-HEAVY_JPEG_QUALITY = 78
+HEAVY_JPEG_QUALITY = 82
 NOISE_SIGMA_THRESHOLD = 7.5
 NOISE_SAMPLE_SIDE = 1024  # the estimate reads at most this centre crop: enough blocks, bounded time
 _BLOCK, _PERCENTILE = 8, 10
@@ -139,7 +139,7 @@ def check_restore(restore: str) -> str:
 def choose_model(image: Image.Image, *, scale: int, model: str = zoo.DEFAULT, restore: str = "auto") -> ModelChoice:
     """Resolve ``model`` at ``scale`` for this image. Only ``default`` is routed: with a restoring model
     for the scale, ``strong`` always takes it, ``auto`` when the image is a JPEG of quality ≤ 90 or
-    noisy (σ ≥ 7.5), ``off`` never. Under ``auto`` a JPEG of quality ≤ 78 goes to the scale's JPEG model
+    noisy (σ ≥ 7.5), ``off`` never. Under ``auto`` a JPEG of quality ≤ 82 goes to the scale's JPEG model
     and noisy input that is not a JPEG of quality ≤ 90 to its denoising model, where the zoo declares
     them. A named model is used as named."""
     check_restore(restore)

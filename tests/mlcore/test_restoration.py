@@ -52,16 +52,16 @@ def test_off_strong_and_named_models_are_obeyed(restoring_zoo):
 
 def test_a_heavily_compressed_jpeg_goes_to_the_jpeg_model_and_a_lighter_one_to_the_photo_model(declare_role):
     declare_role("jpeg", {"2": "fsrcnn"})  # any model with ×2 weights stands in for the JPEG model
-    routed = {q: choose_model(encode(photo(64, 48), "JPEG", quality=q), scale=2) for q in (30, 78, 79, 90, 91)}
+    routed = {q: choose_model(encode(photo(64, 48), "JPEG", quality=q), scale=2) for q in (30, 82, 83, 90, 91)}
     assert {q: c.name for q, c in routed.items()} == {
         30: "fsrcnn",
-        78: "fsrcnn",
-        79: "espcn_restore",
+        82: "fsrcnn",
+        83: "espcn_restore",
         90: "espcn_restore",
         91: zoo.resolve_model("default", 2)[0],
     }
-    assert {q: c.route for q, c in routed.items()} == {30: "jpeg", 78: "jpeg", 79: "photo", 90: "photo", 91: "clean"}
-    assert all(routed[q].restoring for q in (30, 78, 79, 90)) and mlcore.list_models()["jpeg"]["2"] == "fsrcnn"
+    assert {q: c.route for q, c in routed.items()} == {30: "jpeg", 82: "jpeg", 83: "photo", 90: "photo", 91: "clean"}
+    assert all(routed[q].restoring for q in (30, 82, 83, 90)) and mlcore.list_models()["jpeg"]["2"] == "fsrcnn"
     # strong is the photo model whatever the input; a scale without a JPEG model keeps the photo model
     assert choose_model(encode(photo(64, 48), "JPEG", quality=30), scale=2, restore="strong").name == "espcn_restore"
     declare_role("jpeg", {"3": "fsrcnn"})
