@@ -1,6 +1,6 @@
 """A crop grid for the eye: one BSD100 image at ×4 from a JPEG q50 LR — the input as sent (pixels
 enlarged), bicubic, the clean model, the restoring (photo) model, the scale's JPEG model where it has one
-(what ``default`` takes for a JPEG of quality ≤ 78) and the ground truth.
+(what ``default`` takes for a JPEG of quality ≤ 82) and the ground truth.
 
     .venv/bin/python benchmarks/restoration_grid.py            # writes docs/restoration_grid.png
     .venv/bin/python benchmarks/restoration_grid.py --image 148026 --quality 30 --scale 2
