@@ -9,15 +9,12 @@ import mlcore
 def route_from_flag(apps, schema_editor):
     Enhancement = apps.get_model("enhance", "Enhancement")
     roles = mlcore.list_models()
-    rows = Enhancement.objects.filter(model_requested="default").exclude(model_resolved="")
-    for e in rows.only("id", "scale", "model_resolved", "restoring").iterator():
-        route = "clean"
-        if e.restoring:
-            route = "photo"
-            for role, name in (("jpeg", "jpeg"), ("denoising", "noise")):
-                if e.model_resolved == roles[role].get(str(e.scale)):
-                    route = name
-        Enhancement.objects.filter(pk=e.pk).update(route=route)
+    ran = Enhancement.objects.filter(model_requested="default").exclude(model_resolved="")
+    ran.filter(restoring=False).update(route="clean")
+    ran.filter(restoring=True).update(route="photo")
+    for role, route in (("jpeg", "jpeg"), ("denoising", "noise")):
+        for scale, name in roles[role].items():  # None where the scale has no such model: matches nothing
+            ran.filter(restoring=True, scale=int(scale), model_resolved=name).update(route=route)
 
 
 def flag_from_route(apps, schema_editor):
