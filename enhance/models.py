@@ -207,7 +207,7 @@ class Enhancement(models.Model):
     @property
     def restoring(self) -> bool:
         """A restoring model (photo, JPEG or noise) ran instead of the clean one."""
-        return self.route in mlcore.ROUTES[1:]
+        return self.route in mlcore.RESTORING_ROUTES
 
     @property
     def model_note(self) -> str:

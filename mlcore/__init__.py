@@ -19,11 +19,12 @@ from mlcore.errors import (
 )
 from mlcore.imaging import downscale, open_image, prepare
 from mlcore.metrics import psnr, ssim
-from mlcore.restoration import JPEG_QUALITY_THRESHOLD, RESTORE_MODES, ROUTES
+from mlcore.restoration import JPEG_QUALITY_THRESHOLD, RESTORE_MODES, RESTORING_ROUTES, ROUTES
 
 __all__ = [
     "JPEG_QUALITY_THRESHOLD",
     "RESTORE_MODES",
+    "RESTORING_ROUTES",
     "ROUTES",
     "SCALES",
     "AnimatedImageError",

@@ -111,7 +111,8 @@ def inspect(image: Image.Image) -> Inspection:
 
 # Which of ``default``'s models a choice took ("" for a model asked for by name): the clean model, the photo
 # (restoring) model, or the scale's JPEG or noise model.
-ROUTES = ("clean", "photo", "jpeg", "noise")
+RESTORING_ROUTES = ("photo", "jpeg", "noise")
+ROUTES = ("clean", *RESTORING_ROUTES)
 
 
 @dataclass(frozen=True)
@@ -127,7 +128,7 @@ class ModelChoice:
     @property
     def restoring(self) -> bool:
         """A restoring model (photo, JPEG or noise) was chosen."""
-        return self.route in ROUTES[1:]
+        return self.route in RESTORING_ROUTES
 
 
 def check_restore(restore: str) -> str:
