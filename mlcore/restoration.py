@@ -12,6 +12,7 @@ Thresholds were set on the training images' validation split (docs/restoration.m
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
 from PIL import Image
 
 from mlcore import zoo
@@ -27,6 +28,7 @@ _BLOCK, _PERCENTILE = 8, 10
 # The block-percentile estimate is biased low (the calmest blocks are also those whose noise came out
 # smallest); this factor makes it read σ for Gaussian noise on the training images.
 _NOISE_BIAS = 1.7
+_UNCLIPPED_SHARE = 0.25  # the share of blocks free of clipped pixels needed to estimate from them alone
 
 # IJG / JPEG Annex K luminance table, natural (row-major) order, as Pillow reports quantisation tables.
 _LUMA_TABLE = np.array(
@@ -81,6 +83,13 @@ def noise_sigma(gray: np.ndarray) -> float:
     r = np.abs(d[:-2] - 2 * d[1:-1] + d[2:])
     bh, bw = r.shape[0] // _BLOCK, r.shape[1] // _BLOCK
     blocks = r[: bh * _BLOCK, : bw * _BLOCK].reshape(bh, _BLOCK, bw, _BLOCK).mean(axis=(1, 3))
+    # A pixel at 0 or 255 was clipped and carries no noise: blown-out skies and black shadows are the calmest
+    # blocks and would drag the percentile down. Leave out the blocks whose mask reads a clipped pixel, unless
+    # that leaves too few (a drawing on white is mostly clipped and should read clean, from all its blocks).
+    clipped = sliding_window_view((g == 0) | (g == 255), (3, 3)).any(axis=(2, 3))  # what each response reads
+    unclipped = ~clipped[: bh * _BLOCK, : bw * _BLOCK].reshape(bh, _BLOCK, bw, _BLOCK).any(axis=(1, 3))
+    if unclipped.mean() >= _UNCLIPPED_SHARE:
+        blocks = blocks[unclipped]
     return float(_NOISE_BIAS * np.sqrt(np.pi / 2) / 6 * np.percentile(blocks, _PERCENTILE))
 
 

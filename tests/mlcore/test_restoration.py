@@ -30,6 +30,21 @@ def test_noise_estimate_separates_noisy_from_smooth():
     assert noise_sigma(clean[:5, :5]) == 0.0
 
 
+def test_clipped_highlights_and_shadows_do_not_hide_the_noise():
+    # A photo with a blown-out sky above and black shadow below: where the noise clipped at 255 or 0 the blocks
+    # are calm, and a tenth of the blocks is all the estimate reads. They are left out.
+    scene = np.asarray(photo(256, 256)).astype(float)
+    scene[:80], scene[-40:] = 255, 0
+    noisy = np.clip(scene + np.random.default_rng(0).normal(0, 10, scene.shape), 0, 255).astype(np.uint8)
+    assert 8 < inspect(Image.fromarray(noisy)).noise_sigma < 12  # colour noise σ 10 (it read 5.6 before)
+    # ... but a drawing on white, clipped almost everywhere, is read from all its blocks and stays clean, even
+    # with a hatched grey patch whose blocks are the only unclipped ones
+    drawing = np.full((256, 256), 255, np.uint8)
+    drawing[::32, :] = drawing[:, ::32] = 0
+    drawing[40:88, 40:88] = np.random.default_rng(1).integers(100, 160, (48, 48))
+    assert noise_sigma(drawing) < 1
+
+
 def test_auto_restores_a_compressed_jpeg_but_not_a_png_or_a_fine_jpeg(restoring_zoo):
     clean_default = zoo.resolve_model("default", 2)[0]
     q50 = choose_model(encode(photo(64, 48), "JPEG", quality=50), scale=2)
