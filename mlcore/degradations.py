@@ -83,6 +83,16 @@ PIPELINES = {
     # Noisy photos that are not JPEGs (``restore=auto`` sends JPEG files to the photo model): every
     # non-clean sample noisy, σ around the router's threshold and above, little blur, no JPEG.
     "noisy": Realistic(clean_share=0.1, blur_prob=0.1, noise_prob=1.0, noise_sigma=(4.0, 16.0), jpeg_prob=0.0),
+    # The noise model's second stage, as "jpeg_plain" is the JPEG model's: "noisy" with bilinear/area downscales
+    # cut from 40 % to 20 %, so most samples are a plain bicubic downscale under the noise.
+    "noisy_plain": Realistic(
+        clean_share=0.1,
+        blur_prob=0.1,
+        resize_weights=(("bicubic", 0.8), ("bilinear", 0.1), ("area", 0.1)),
+        noise_prob=1.0,
+        noise_sigma=(4.0, 16.0),
+        jpeg_prob=0.0,
+    ),
     # What ``restore=auto`` sends to the photo model once noisy PNGs go to the noise model: JPEGs of quality
     # ≤ 90 (JPEG_QUALITY_THRESHOLD), some blurred, a few with mild sensor noise under the compression.
     "jpeg": Realistic(

@@ -136,3 +136,18 @@ def test_the_plain_jpeg_pipeline_is_mostly_plain_bicubic_downscales():
 
     assert 0.58 < plain_share("jpeg_plain") < 0.72  # 0.9 × 0.8 × 0.9 ≈ 0.65
     assert 0.38 < plain_share("jpeg") < 0.50  # 0.05 + 0.95 × 0.8 × 0.6 × 0.85 ≈ 0.44
+
+
+def test_the_plain_noisy_pipeline_is_mostly_bicubic_downscales_under_the_noise():
+    from mlcore.degradations import PIPELINES
+
+    def shares(name: str) -> tuple[float, float]:
+        rng = np.random.default_rng(0)
+        many = [PIPELINES[name].sample(rng, 2) for _ in range(2000)]
+        noisy = [d for d in many if d.noise]
+        return len(noisy) / len(many), np.mean([d.blur is None and d.resize == "bicubic" for d in noisy])
+
+    (noisy_plain, bicubic_plain), (noisy, bicubic) = shares("noisy_plain"), shares("noisy")
+    assert 0.86 < noisy_plain < 0.94 and 0.86 < noisy < 0.94  # the clean share (10 %) is the same
+    assert 0.66 < bicubic_plain < 0.78  # 0.9 × 0.8 ≈ 0.72 of the noisy samples
+    assert 0.48 < bicubic < 0.60  # 0.9 × 0.6 ≈ 0.54
