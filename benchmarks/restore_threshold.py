@@ -1,6 +1,7 @@
 """Where the photo model starts to beat the clean one, and the JPEG model the photo model, on the training
 images' validation split (the split `manage.py train` holds out: 10 %, seed 0), never on test sets: mean
-PSNR of each on LR saved at each JPEG quality and with each noise σ. Sets mlcore.restoration's thresholds.
+PSNR of each on LR saved at each JPEG quality and with each noise σ (the noise model beside the photo model
+on noisy LR where the zoo folder has one). Sets mlcore.restoration's thresholds.
 
     .venv/bin/python benchmarks/restore_threshold.py --scale 2 [--zoo runs/zoo_restore] [--pipelines jpeg ...]
 """
@@ -47,14 +48,17 @@ def main() -> None:
     _, val = split(pairs, 0.1, seed=0)
     clean = load(ROOT / "mlcore" / "weights" / f"edsr_lite_x{s}.json")[0]
     photo = load(args.zoo / f"edsr_lite_restore_x{s}.json")[0]
-    jpeg_card = args.zoo / f"edsr_lite_jpeg_x{s}.json"
+    jpeg_card, noise_card = (args.zoo / f"edsr_lite_{role}_x{s}.json" for role in ("jpeg", "denoise"))
     jpeg_model = load(jpeg_card)[0] if jpeg_card.exists() else None
+    noise_model = load(noise_card)[0] if noise_card.exists() else None
     cases = [Degradation()] + [Degradation(jpeg=q) for q in (95, 92, 90, 87, 85, 82, 80, 78, 75, 70, 60, 50)]
-    cases += [Degradation(noise=n) for n in (3, 5, 7.5, 10)]
+    cases += [Degradation(noise=n) for n in (3, 5, 7.5, 10, 12)]
     print(f"×{s}, {len(val)} validation images: mean PSNR (dB) of the clean model / the photo model / difference;")
-    print(f"then auto's (JPEG files routed by quality, others by noise σ ≥ each of {NOISE_THRESHOLDS})")
+    print(f"then auto's (JPEG files routed by quality, others by noise σ ≥ each of {NOISE_THRESHOLDS}, to the noise")
+    print("model where the folder has one)")
     for d in cases:
-        nets = (clean, photo, jpeg_model) if d.jpeg and jpeg_model is not None else (clean, photo)
+        third = jpeg_model if d.jpeg else noise_model  # the model auto sends such a file to, besides the photo model
+        nets = (clean, photo) if third is None else (clean, photo, third)
         scores, sigmas = [], []
         for p in val:
             lr = np.asarray(apply(p.hr, s, Degradation(d.blur, d.resize, d.noise, False, d.jpeg, image_seed(p.name))))
@@ -65,17 +69,23 @@ def main() -> None:
                 sigmas.append(noise_sigma(np.asarray(apply(p.hr, s, d).convert("L"))))
         scores, sigmas = np.array(scores), np.array(sigmas)
         a, b = scores[:, :2].mean(axis=0)
-        auto = [np.where(sigmas >= t, scores[:, 1], scores[:, 0]).mean() for t in NOISE_THRESHOLDS]
+        restoring = scores[:, 2] if len(nets) == 3 and not d.jpeg else scores[:, 1]  # a noisy PNG: the noise model
+        auto = [np.where(sigmas >= t, restoring, scores[:, 0]).mean() for t in NOISE_THRESHOLDS]
         line = f"{d.describe():>20}: {a:.3f} / {b:.3f} / {b - a:+.3f}; auto " + " / ".join(f"{x:.3f}" for x in auto)
-        if len(nets) == 3:
+        if len(nets) == 3 and not d.jpeg:
+            n = scores[:, 2].mean()
+            line += f"; noise model {n:.3f} ({n - b:+.3f} over the photo model)"
+        elif len(nets) == 3:
             j = scores[:, 2].mean()
             side = "JPEG" if d.jpeg <= HEAVY_JPEG_QUALITY else "photo" if d.jpeg <= JPEG_QUALITY_THRESHOLD else "clean"
             line += f"; JPEG model {j:.3f} ({j - b:+.3f} over the photo model; auto takes the {side} model)"
         print(line)
     for name in args.pipelines:  # what `train --degradation NAME` validates on: one fixed draw per image
         pairs = degrade_pairs(val, s, PIPELINES[name], seed=0)
-        scores = [validate(net, pairs, s, "cpu")[0] for net in (clean, photo, jpeg_model) if net is not None]
-        print(f"{'pipeline ' + name:>20}: " + " / ".join(f"{x:.3f}" for x in scores) + " (clean / photo / JPEG model)")
+        named = {"clean": clean, "photo": photo, "JPEG": jpeg_model, "noise": noise_model}
+        named = {label: net for label, net in named.items() if net is not None}
+        scores = [validate(net, pairs, s, "cpu")[0] for net in named.values()]
+        print(f"{'pipeline ' + name:>20}: " + " / ".join(f"{x:.3f}" for x in scores) + f" ({' / '.join(named)} model)")
 
 
 if __name__ == "__main__":
