@@ -14,7 +14,7 @@ as MATLAB's ``imresize`` aligns them, so patches stay paired.
 import io
 import math
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from PIL import Image
@@ -78,43 +78,30 @@ class Realistic:
         return Degradation(blur, resize, noise, gray, jpeg, int(rng.integers(2**31)))
 
 
+# Noisy photos that are not JPEGs (``restore=auto`` sends JPEG files to the photo model): every non-clean sample
+# noisy, σ around the router's threshold and above, little blur, no JPEG.
+_NOISY = Realistic(clean_share=0.1, blur_prob=0.1, noise_prob=1.0, noise_sigma=(4.0, 16.0), jpeg_prob=0.0)
+# What ``restore=auto`` sends to the photo model once noisy PNGs go to the noise model: JPEGs of quality ≤ 90
+# (JPEG_QUALITY_THRESHOLD), some blurred, a few with mild sensor noise under the compression.
+_JPEG = Realistic(
+    clean_share=0.05, blur_prob=0.2, noise_prob=0.15, noise_sigma=(1.0, 5.0), jpeg_quality=(30, 90), jpeg_prob=1.0
+)
+# The "plain" second stages: a width-48/64 network spread over 40 % bilinear/area LRs (and "jpeg"'s 20 % blur)
+# under-sharpens the common case, a plain bicubic downscale; here they are 10 % each.
+_MOSTLY_BICUBIC = (("bicubic", 0.8), ("bilinear", 0.1), ("area", 0.1))
+
 PIPELINES = {
     "realistic": Realistic(),
-    # Noisy photos that are not JPEGs (``restore=auto`` sends JPEG files to the photo model): every
-    # non-clean sample noisy, σ around the router's threshold and above, little blur, no JPEG.
-    "noisy": Realistic(clean_share=0.1, blur_prob=0.1, noise_prob=1.0, noise_sigma=(4.0, 16.0), jpeg_prob=0.0),
-    # The noise model's second stage, as "jpeg_plain" is the JPEG model's: "noisy" with bilinear/area downscales
-    # cut from 40 % to 20 %, so most samples are a plain bicubic downscale under the noise.
-    "noisy_plain": Realistic(
-        clean_share=0.1,
-        blur_prob=0.1,
-        resize_weights=(("bicubic", 0.8), ("bilinear", 0.1), ("area", 0.1)),
-        noise_prob=1.0,
-        noise_sigma=(4.0, 16.0),
-        jpeg_prob=0.0,
-    ),
-    # What ``restore=auto`` sends to the photo model once noisy PNGs go to the noise model: JPEGs of quality
-    # ≤ 90 (JPEG_QUALITY_THRESHOLD), some blurred, a few with mild sensor noise under the compression.
-    "jpeg": Realistic(
-        clean_share=0.05, blur_prob=0.2, noise_prob=0.15, noise_sigma=(1.0, 5.0), jpeg_quality=(30, 90), jpeg_prob=1.0
-    ),
+    "noisy": _NOISY,
+    # The noise model's second stage: "noisy" with mostly bicubic downscales under the noise.
+    "noisy_plain": replace(_NOISY, resize_weights=_MOSTLY_BICUBIC),
+    "jpeg": _JPEG,
     # The JPEG model's second stage: JPEGs of quality ≤ 90 (q ≤ 82 goes to it; the range keeps 75 inside the
-    # quality span rather than at its edge), mostly plain bicubic downscales. A width-48/64 network spread over
-    # "jpeg"'s 20 % blur and 40 % bilinear/area LRs under-sharpens the common case; here they are 10 % each.
-    "jpeg_plain": Realistic(
-        clean_share=0.0,
-        blur_prob=0.1,
-        resize_weights=(("bicubic", 0.8), ("bilinear", 0.1), ("area", 0.1)),
-        noise_prob=0.1,
-        noise_sigma=(1.0, 5.0),
-        jpeg_quality=(30, 90),
-        jpeg_prob=1.0,
-    ),
-    # What ``restore=auto`` sent the JPEG model when this was tried (quality ≤ 78; docs/restoration.md): the same
-    # as "jpeg", at quality 30–78 only. No shipped model was trained on it.
-    "jpeg_heavy": Realistic(
-        clean_share=0.0, blur_prob=0.2, noise_prob=0.15, noise_sigma=(1.0, 5.0), jpeg_quality=(30, 78), jpeg_prob=1.0
-    ),
+    # quality span rather than at its edge), none clean, mostly plain bicubic downscales, less blur and noise.
+    "jpeg_plain": replace(_JPEG, clean_share=0.0, blur_prob=0.1, resize_weights=_MOSTLY_BICUBIC, noise_prob=0.1),
+    # What ``restore=auto`` sent the JPEG model when this was tried (quality ≤ 78; docs/restoration.md): "jpeg" at
+    # quality 30–78 only, none clean. No shipped model was trained on it.
+    "jpeg_heavy": replace(_JPEG, clean_share=0.0, jpeg_quality=(30, 78)),
 }
 
 
