@@ -69,16 +69,15 @@ def main() -> None:
                 sigmas.append(noise_sigma(np.asarray(apply(p.hr, s, d).convert("L"))))
         scores, sigmas = np.array(scores), np.array(sigmas)
         a, b = scores[:, :2].mean(axis=0)
-        restoring = scores[:, 2] if len(nets) == 3 and not d.jpeg else scores[:, 1]  # a noisy PNG: the noise model
+        restoring = scores[:, 2] if third is not None and not d.jpeg else scores[:, 1]  # a noisy PNG: the noise model
         auto = [np.where(sigmas >= t, restoring, scores[:, 0]).mean() for t in NOISE_THRESHOLDS]
         line = f"{d.describe():>20}: {a:.3f} / {b:.3f} / {b - a:+.3f}; auto " + " / ".join(f"{x:.3f}" for x in auto)
-        if len(nets) == 3 and not d.jpeg:
-            n = scores[:, 2].mean()
-            line += f"; noise model {n:.3f} ({n - b:+.3f} over the photo model)"
-        elif len(nets) == 3:
-            j = scores[:, 2].mean()
+        if third is not None:
+            c = scores[:, 2].mean()
+            line += f"; {'JPEG' if d.jpeg else 'noise'} model {c:.3f} ({c - b:+.3f} over the photo model)"
+        if third is not None and d.jpeg:
             side = "JPEG" if d.jpeg <= HEAVY_JPEG_QUALITY else "photo" if d.jpeg <= JPEG_QUALITY_THRESHOLD else "clean"
-            line += f"; JPEG model {j:.3f} ({j - b:+.3f} over the photo model; auto takes the {side} model)"
+            line += f", auto takes the {side} model"
         print(line)
     for name in args.pipelines:  # what `train --degradation NAME` validates on: one fixed draw per image
         pairs = degrade_pairs(val, s, PIPELINES[name], seed=0)
