@@ -10,12 +10,21 @@ from pathlib import Path
 
 def best_of(fn: Callable[[], object], repeats: int) -> float:
     """Seconds of the fastest of ``repeats`` calls, after one warm-up call."""
-    fn()
-    best = float("inf")
-    for _ in range(repeats):
-        start = time.perf_counter()
+    return best_of_each([fn], repeats)[0]
+
+
+def best_of_each(fns: list[Callable[[], object]], repeats: int) -> list[float]:
+    """The fastest of ``repeats`` calls of each of ``fns``, called in turn (a, b, a, b, ...) after one warm-up
+    each, so a slow spell of the shared machine falls on all of them rather than on one: what a ratio of two
+    timings (the network's share of a whole call) needs."""
+    for fn in fns:
         fn()
-        best = min(best, time.perf_counter() - start)
+    best = [float("inf")] * len(fns)
+    for _ in range(repeats):
+        for i, fn in enumerate(fns):
+            start = time.perf_counter()
+            fn()
+            best[i] = min(best[i], time.perf_counter() - start)
     return best
 
 
