@@ -30,6 +30,12 @@ from mlcore.training import validate  # noqa: E402
 NOISE_THRESHOLDS = (6.0, 7.5, 9.0, 10.5)
 
 
+def model(card_path: Path) -> tuple:
+    """(network, passes): a zoo model and its card's self-ensemble, run as `mlcore.upscale` serves it."""
+    net, card = load(card_path)
+    return net, card.get("self_ensemble", 1)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scale", type=int, default=2)
@@ -46,11 +52,11 @@ def main() -> None:
     s = args.scale
     pairs = make_pairs(image_files([args.data_root / "T91", args.data_root / "BSD200"]), s)
     _, val = split(pairs, 0.1, seed=0)
-    clean = load(ROOT / "mlcore" / "weights" / f"edsr_lite_x{s}.json")[0]
-    photo = load(args.zoo / f"edsr_lite_restore_x{s}.json")[0]
+    clean = model(ROOT / "mlcore" / "weights" / f"edsr_lite_x{s}.json")
+    photo = model(args.zoo / f"edsr_lite_restore_x{s}.json")
     jpeg_card, noise_card = (args.zoo / f"edsr_lite_{role}_x{s}.json" for role in ("jpeg", "denoise"))
-    jpeg_model = load(jpeg_card)[0] if jpeg_card.exists() else None
-    noise_model = load(noise_card)[0] if noise_card.exists() else None
+    jpeg_model = model(jpeg_card) if jpeg_card.exists() else None
+    noise_model = model(noise_card) if noise_card.exists() else None
     cases = [Degradation()] + [Degradation(jpeg=q) for q in (95, 92, 90, 87, 85, 82, 80, 78, 75, 70, 60, 50)]
     cases += [Degradation(noise=n) for n in (3, 5, 7.5, 10, 12)]
     print(f"×{s}, {len(val)} validation images: mean PSNR (dB) of the clean model / the photo model / difference;")
@@ -62,7 +68,7 @@ def main() -> None:
         scores, sigmas = [], []
         for p in val:
             lr = np.asarray(apply(p.hr, s, Degradation(d.blur, d.resize, d.noise, False, d.jpeg, image_seed(p.name))))
-            scores.append([psnr(run_network(net, lr, s), p.hr, scale=s) for net in nets])
+            scores.append([psnr(run_network(net, lr, s, passes=passes), p.hr, scale=s) for net, passes in nets])
             if d.jpeg:  # a JPEG file is routed by its quality, whatever its noise reads
                 sigmas.append(np.inf if d.jpeg <= JPEG_QUALITY_THRESHOLD else -np.inf)
             else:
@@ -83,7 +89,7 @@ def main() -> None:
         pairs = degrade_pairs(val, s, PIPELINES[name], seed=0)
         named = {"clean": clean, "photo": photo, "JPEG": jpeg_model, "noise": noise_model}
         named = {label: net for label, net in named.items() if net is not None}
-        scores = [validate(net, pairs, s, "cpu")[0] for net in named.values()]
+        scores = [validate(net, pairs, s, "cpu")[0] for net, _ in named.values()]  # one pass, as training selects
         print(f"{'pipeline ' + name:>20}: " + " / ".join(f"{x:.3f}" for x in scores) + f" ({' / '.join(named)} model)")
 
 

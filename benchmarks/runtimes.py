@@ -1,6 +1,7 @@
 """The inference runtimes compared for the learned part of a network (:func:`learned_part`), on the CPU.
 
-Each entry of ``RUNTIMES`` takes an eval-mode network and a thread count and returns ``run(x) -> y`` on
+Each entry of ``RUNTIMES`` takes an eval-mode network, a thread count and the passes of its card's
+self-ensemble (``mlcore.runtime.self_ensemble``) and returns ``run(x) -> y`` on
 float32 NCHW numpy arrays of any height and width, so the same tile goes through every runtime.
 PyTorch eager (channels-last) and ONNX Runtime are what ``mlcore.runtime`` runs its whole-tile graphs
 in; the others are candidates.
@@ -12,38 +13,41 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from mlcore.runtime import export_onnx, onnx_engine, onnx_session, torch_engine, with_bf16_body
+from mlcore.runtime import export_onnx, onnx_engine, onnx_session, self_ensemble, torch_engine, with_bf16_body
 
 
-def learned_part(net, x: torch.Tensor) -> torch.Tensor:
+def learned_part(net, x: torch.Tensor, passes: int = 1) -> torch.Tensor:
     """The network as the tile graph runs it: a sub-pixel network in its phase layout (``core_phases``: the
-    tile shuffles 8-bit values, not floats), the others' ``core``."""
-    return net.core_phases(x) if net.has_phases else net.core(x)
+    tile shuffles 8-bit values, not floats), the others' ``core``; ``passes``: its card's self-ensemble."""
+    if net.has_phases:
+        return self_ensemble(net.core_phases, x, passes, net.scale)
+    return self_ensemble(net.core, x, passes, 1)
 
 
 class Core(torch.nn.Module):
     """:func:`learned_part` as a module's forward, what the exporters trace."""
 
-    def __init__(self, net):
+    def __init__(self, net, passes: int = 1):
         super().__init__()
-        self.net = net
+        self.net, self.passes = net, passes
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return learned_part(self.net, x)
+        return learned_part(self.net, x, self.passes)
 
 
-def make_eager(net, threads: int, bf16_body: bool = False):
+def make_eager(net, threads: int, passes: int = 1, bf16_body: bool = False):
     net = (with_bf16_body(net) if bf16_body else net).to(memory_format=torch.channels_last)
 
     def run(x: np.ndarray) -> np.ndarray:
         with torch.inference_mode():
-            return learned_part(net, torch.from_numpy(x).contiguous(memory_format=torch.channels_last)).numpy()
+            x = torch.from_numpy(x).contiguous(memory_format=torch.channels_last)
+            return learned_part(net, x, passes).numpy()
 
     return run
 
 
-def make_compile(net, threads: int):
-    module = torch.compile(Core(net).to(memory_format=torch.channels_last), dynamic=False)
+def make_compile(net, threads: int, passes: int = 1):
+    module = torch.compile(Core(net, passes).to(memory_format=torch.channels_last), dynamic=False)
 
     def run(x: np.ndarray) -> np.ndarray:
         with torch.inference_mode():
@@ -52,17 +56,17 @@ def make_compile(net, threads: int):
     return run
 
 
-def make_onnxruntime(net, threads: int):
+def make_onnxruntime(net, threads: int, passes: int = 1):
     with tempfile.TemporaryDirectory() as tmp:
         example = torch.rand(1, net.in_channels, 24, 20)
-        return onnx_session(export_onnx(Core(net), example, Path(tmp) / "core.onnx"))
+        return onnx_session(export_onnx(Core(net, passes), example, Path(tmp) / "core.onnx"))
 
 
-def make_openvino(net, threads: int):
+def make_openvino(net, threads: int, passes: int = 1):
     import openvino as ov
 
     shape = ov.PartialShape([1, net.in_channels, -1, -1])
-    model = ov.convert_model(Core(net), example_input=torch.rand(1, net.in_channels, 24, 20), input=[shape])
+    model = ov.convert_model(Core(net, passes), example_input=torch.rand(1, net.in_channels, 24, 20), input=[shape])
     config = {"INFERENCE_NUM_THREADS": threads, "INFERENCE_PRECISION_HINT": "f32"}
     request = ov.Core().compile_model(model, "CPU", config).create_infer_request()
 
@@ -75,22 +79,22 @@ def make_openvino(net, threads: int):
 
 RUNTIMES = {
     "eager": make_eager,
-    "eager-bf16": lambda net, threads: make_eager(net, threads, bf16_body=True),  # the body in bfloat16 (AMX)
+    "eager-bf16": lambda net, threads, passes=1: make_eager(net, threads, passes, bf16_body=True),  # bfloat16 (AMX)
     "onnxruntime": make_onnxruntime,
     "openvino": make_openvino,
     "torch.compile": make_compile,
 }
 
 
-def tile_onnxruntime(net, threads: int):
+def tile_onnxruntime(net, threads: int, passes: int = 1):
     with tempfile.TemporaryDirectory() as tmp:
-        return onnx_engine(net, Path(tmp) / "tile.onnx")
+        return onnx_engine(net, Path(tmp) / "tile.onnx", passes)
 
 
 # What ``mlcore.runtime`` chooses between for the whole tile (8-bit (h, w, 3) in and out): TORCH_ON_CPU and
 # BF16_BODY_ON_CPU follow it (the latter also on the largest difference, which must stay ≤ 1 step).
 TILE_RUNTIMES = {
-    "eager": lambda net, threads: torch_engine(net, "cpu"),
-    "eager-bf16": lambda net, threads: torch_engine(net, "cpu", bf16_body=True),
+    "eager": lambda net, threads, passes=1: torch_engine(net, "cpu", passes=passes),
+    "eager-bf16": lambda net, threads, passes=1: torch_engine(net, "cpu", bf16_body=True, passes=passes),
     "onnxruntime": tile_onnxruntime,
 }

@@ -86,11 +86,12 @@ def measure_ours(name, scale, lr, args, rows, runtime_rows, tile_rows) -> None:
     if name == zoo.BICUBIC:
         rows.append({**row, "whole": best_of(whole, args.repeats) / mp})
         return
-    net = load(zoo.card_path(name, scale))[0]
+    net, card = load(zoo.card_path(name, scale))
+    passes = card.get("self_ensemble", 1)  # the network runs this many times per call, as served
     x = network_input(net, lr)
     reference, timings, runs = None, {}, {}
     for runtime in args.runtimes:
-        run = runs[runtime] = RUNTIMES[runtime](net, args.threads)
+        run = runs[runtime] = RUNTIMES[runtime](net, args.threads, passes)
         out = run(x)
         reference = out if reference is None else reference
         timings[runtime] = (
@@ -107,7 +108,7 @@ def measure_ours(name, scale, lr, args, rows, runtime_rows, tile_rows) -> None:
     tile = np.asarray(lr)  # the whole LR image as one tile, through each runtime's whole-tile graph
     reference, timings = None, {}
     for runtime, make in TILE_RUNTIMES.items():
-        run = make(net, args.threads)
+        run = make(net, args.threads, passes)
         out = run(tile).astype(int)
         reference = out if reference is None else reference
         timings[runtime] = (best_of(lambda run=run: run(tile), args.repeats) / mp, float(np.abs(out - reference).max()))

@@ -52,8 +52,9 @@ def load_network(name: str, scale: int, device: str, weights_hash: str):
             from mlcore.checkpoints import load
             from mlcore.runtime import make_engine
 
-            net = load(zoo.card_path(name, scale), device=device)[0]
-            _cache[key] = (net, make_engine(net, device, weights_hash, zoo.WEIGHTS_DIR))
+            net, card = load(zoo.card_path(name, scale), device=device)
+            passes = card.get("self_ensemble", 1)
+            _cache[key] = (net, make_engine(net, device, weights_hash, zoo.WEIGHTS_DIR, passes))
         replaced = _serving.get((name, scale, device))
         if replaced is not None and replaced != weights_hash:
             _cache.pop((replaced, device), None)
@@ -121,9 +122,15 @@ def default_tile(net, scale: int) -> int:
     return max(side // scale, 16)
 
 
-def run_network(net, arr: np.ndarray, scale: int, device: str = "cpu", tile: int | None = None) -> np.ndarray:
-    """8-bit (H, W[, 3]) through a live network (None: bicubic) → 8-bit (H*s, W*s[, 3]); for validation."""
-    return upscale_array(arr, _Runner(net, scale, device), tile or default_tile(net, scale), lambda: None)
+def run_network(
+    net, arr: np.ndarray, scale: int, device: str = "cpu", tile: int | None = None, passes: int = 1
+) -> np.ndarray:
+    """8-bit (H, W[, 3]) through a live network (None: bicubic) → 8-bit (H*s, W*s[, 3]); for validation.
+    ``passes``: a model card's ``self_ensemble`` (``mlcore.runtime.self_ensemble``)."""
+    from mlcore.runtime import torch_engine
+
+    engine = torch_engine(net, device, passes=passes) if net is not None else None
+    return upscale_array(arr, _Runner(net, scale, device, engine), tile or default_tile(net, scale), lambda: None)
 
 
 def upscale(

@@ -8,7 +8,9 @@ On the CPU that graph runs in ONNX Runtime where it measured at least 1.3× fast
 outputs within one 8-bit step (docs/speed.md): fsrcnn and espcn; edsr_lite and srcnn stay on PyTorch, whose
 channels-last convolutions run them near this machine's matmul rate. On CPUs with AMX, edsr_lite ×2 runs its
 residual body in bfloat16 (the network ×2.6 faster, outputs within one 8-bit step of float32 on all of Set5 and
-Set14; ×3 and ×4 were not, and stay float32). CUDA keeps PyTorch. The ONNX graph is
+Set14; ×3 and ×4 were not, and stay float32). A model card's ``self_ensemble`` (the ×2 JPEG and noise models: 2)
+runs the network on that many flipped views inside the same graph and averages them (:func:`self_ensemble`).
+CUDA keeps PyTorch. The ONNX graph is
 exported once per weights hash into a git-ignored folder beside the weights and reused by every process;
 when it cannot be exported or loaded, PyTorch runs instead.
 """
@@ -61,18 +63,62 @@ def keep_freed_memory() -> None:
     mallopt(-3, 256 << 20)  # M_MMAP_THRESHOLD: blocks under 256 MB (a tile's feature maps) from the heap
 
 
+# The geometric self-ensemble (EDSR+, Lim et al. 2017): the input flipped left-right, upside down and transposed,
+# each output turned back and the outputs averaged. A model card's ``self_ensemble`` says how many of these, in
+# this order, the network runs (1: none).
+ENSEMBLE = (
+    (False, False, False),  # (flip left-right, flip upside down, transpose)
+    (True, False, False),
+    (False, True, False),
+    (True, True, False),
+    (False, False, True),
+    (True, False, True),
+    (False, True, True),
+    (True, True, True),
+)
+
+
+def self_ensemble(
+    core: Callable[[torch.Tensor], torch.Tensor], x: torch.Tensor, passes: int, phases: int
+) -> torch.Tensor:
+    """The mean of ``core`` over the first ``passes`` transforms of ``ENSEMBLE``; ``core(x)`` when ``passes`` is 1.
+
+    ``x`` is (1, C, h, w); ``core``'s output is (1, C'·phases², H, W), channel ``c·phases² + p·phases + q`` being
+    output pixel (c, i·phases + p, j·phases + q) (``SRNet.core_phases``; ``phases`` = 1 for a full-size output),
+    so a flip reverses a phase axis with its pixel axis and a transpose swaps both pairs.
+    """
+    if passes not in range(1, len(ENSEMBLE) + 1):
+        raise ValueError(f"self_ensemble must be 1–{len(ENSEMBLE)} passes, not {passes!r}")
+    if passes == 1:
+        return core(x)
+    total = None
+    for flip_x, flip_y, transpose in ENSEMBLE[:passes]:
+        t = x.flip(3) if flip_x else x
+        t = t.flip(2) if flip_y else t
+        t = t.transpose(2, 3) if transpose else t
+        y = core(t.contiguous(memory_format=torch.channels_last))
+        y = y.reshape(1, -1, phases, phases, *y.shape[2:])
+        y = y.permute(0, 1, 3, 2, 5, 4) if transpose else y
+        y = y.flip(2, 4) if flip_y else y
+        y = y.flip(3, 5) if flip_x else y
+        y = y.reshape(1, -1, *y.shape[4:])
+        total = y if total is None else total.add_(y)
+    return total.div_(passes)
+
+
 class Tile(nn.Module):
     """One LR tile to its HR tile through ``net``: (1, 3, h + 2r, w + 2r) uint8 RGB, mirrored by ``r =
     self.pad`` pixels as MATLAB pads → (h*s, w*s, 3) uint8.
 
     Networks with sub-pixel outputs (``net.has_phases``) are summed with the enlargement in that layout,
-    (1, 3, s², h, w), and only the 8-bit result is shuffled; the others (SRCNN) at full size. ``forward``
-    has no size-dependent constants, so it exports once for every tile shape.
+    (1, 3, s², h, w), and only the 8-bit result is shuffled; the others (SRCNN) at full size. With
+    ``passes`` > 1 the network's part is :func:`self_ensemble`'s mean. ``forward`` has no size-dependent
+    constants, so it exports once for every tile shape.
     """
 
-    def __init__(self, net):
+    def __init__(self, net, passes: int = 1):
         super().__init__()
-        self.net, self.scale = net, net.scale
+        self.net, self.scale, self.passes = net, net.scale, passes
         bank, self.pad = bicubic_phase_bank(net.scale)
         self.register_buffer("bank", torch.from_numpy(bank).repeat(3, 1, 1, 1), persistent=False)  # (3s², 1, k, k)
         self.register_buffer("to_y", torch.tensor(RGB_TO_Y, dtype=torch.float32).view(1, 3, 1, 1), persistent=False)
@@ -95,10 +141,12 @@ class Tile(nn.Module):
         phases = F.conv2d(x.contiguous(memory_format=torch.channels_last), self.bank, groups=3).contiguous()
         if net.has_phases:
             up = phases.view(1, 3, s * s, h, w)
-            detail = net.core_phases(self._source(x[:, :, r : r + h, r : r + w])).view(1, -1, s * s, h, w)
+            source = self._source(x[:, :, r : r + h, r : r + w])
+            detail = self_ensemble(net.core_phases, source, self.passes, s).view(1, -1, s * s, h, w)
         else:
             up = F.pixel_shuffle(phases, s)  # (1, 3, h*s, w*s)
-            detail = net.core(self._source(up) if net.hr_space else self._source(x[:, :, r : r + h, r : r + w]))
+            source = self._source(up) if net.hr_space else self._source(x[:, :, r : r + h, r : r + w])
+            detail = self_ensemble(net.core, source, self.passes, 1)
         if not net.residual:
             detail = detail - (self._luma(up) if net.channels == "y" else up)
         # in place on the enlargement (a fresh tensor): no more float arrays of the output's size (half the time of
@@ -122,10 +170,12 @@ def with_bf16_body(net):
     return net
 
 
-def torch_engine(net, device: str, bf16_body: bool = False) -> Engine:
+def torch_engine(net, device: str, bf16_body: bool = False, passes: int = 1) -> Engine:
     """PyTorch eager, channels-last (oneDNN runs NHWC convolutions 1.5–1.9× faster on the CPU); with
-    ``bf16_body``, a copy of ``net`` runs its body in bfloat16 (:meth:`SRNet.in_body_precision`)."""
-    tile = Tile((with_bf16_body(net) if bf16_body else net).to(memory_format=torch.channels_last)).to(device).eval()
+    ``bf16_body``, a copy of ``net`` runs its body in bfloat16 (:meth:`SRNet.in_body_precision`); ``passes``:
+    :func:`self_ensemble`."""
+    net = (with_bf16_body(net) if bf16_body else net).to(memory_format=torch.channels_last)
+    tile = Tile(net, passes).to(device).eval()
 
     def run(x: np.ndarray) -> np.ndarray:
         with torch.inference_mode():
@@ -163,9 +213,9 @@ def onnx_session(path: Path) -> Callable[[np.ndarray], np.ndarray]:
     return lambda x: session.run(None, {"x": np.ascontiguousarray(x)})[0]
 
 
-def onnx_engine(net, path: Path) -> Engine:
+def onnx_engine(net, path: Path, passes: int = 1) -> Engine:
     """``net``'s whole-tile graph in ONNX Runtime on the CPU, exported to ``path`` unless it is there."""
-    tile = Tile(net).eval()
+    tile = Tile(net, passes).eval()
     if not path.exists():
         export_onnx(tile, torch.zeros(1, 3, 20 + 2 * tile.pad, 17 + 2 * tile.pad, dtype=torch.uint8), path)
     session = onnx_session(path)
@@ -179,12 +229,18 @@ def bf16_body_on_cpu(net) -> bool:
     return (type(net).__name__, net.scale) in BF16_BODY_ON_CPU and has_amx()
 
 
-def make_engine(net, device: str, weights_hash: str, weights_dir: Path) -> Engine:
-    """The measured-best engine for ``net`` on ``device``; PyTorch when the faster one is unavailable."""
+def graph_path(weights_dir: Path, weights_hash: str, passes: int = 1) -> Path:
+    """Where the exported whole-tile graph of these weights run ``passes`` times is cached."""
+    return Path(weights_dir) / CACHE_FOLDER / f"{weights_hash}.tile{GRAPH_VERSION}.p{passes}.onnx"
+
+
+def make_engine(net, device: str, weights_hash: str, weights_dir: Path, passes: int = 1) -> Engine:
+    """The measured-best engine for ``net`` on ``device`` (its card's ``self_ensemble`` as ``passes``);
+    PyTorch when the faster one is unavailable."""
     if device != "cpu" or type(net).__name__ in TORCH_ON_CPU or not weights_hash:
-        return torch_engine(net, device, bf16_body=device == "cpu" and bf16_body_on_cpu(net))
+        return torch_engine(net, device, bf16_body=device == "cpu" and bf16_body_on_cpu(net), passes=passes)
     try:
-        return onnx_engine(net, Path(weights_dir) / CACHE_FOLDER / f"{weights_hash}.tile{GRAPH_VERSION}.onnx")
+        return onnx_engine(net, graph_path(weights_dir, weights_hash, passes), passes)
     except Exception as exc:  # any failure of the optional runtime leaves PyTorch serving
         logger.warning("ONNX Runtime unavailable for weights %s (%s); running PyTorch.", weights_hash, exc)
-        return torch_engine(net, device)
+        return torch_engine(net, device, passes=passes)

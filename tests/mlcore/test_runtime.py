@@ -10,14 +10,15 @@ from mlcore.archs.base import bicubic_phase_bank, bicubic_upsample
 from mlcore.checkpoints import load
 from mlcore.imaging import imresize, rgb_to_ycbcr, ycbcr_to_rgb
 from mlcore.imaging.colour import _YCBCR_TO_RGB, Y_TO_RGB
-from mlcore.inference import _Runner, run_network, upscale_array
+from mlcore.inference import _Runner, load_network, run_network, upscale_array
 from mlcore.runtime import (
     BF16_BODY_ON_CPU,
-    CACHE_FOLDER,
-    GRAPH_VERSION,
+    ENSEMBLE,
     TORCH_ON_CPU,
     bf16_body_on_cpu,
+    graph_path,
     make_engine,
+    self_ensemble,
     torch_engine,
 )
 
@@ -69,7 +70,7 @@ def test_cpu_engine_matches_the_textbook_path_within_one_step(name, scale, tmp_p
     net, weights_hash = shipped(name, scale)
     tile = np.asarray(photo(31, 23, seed=scale))
     engine = make_engine(net, "cpu", weights_hash, tmp_path)
-    exported = (tmp_path / CACHE_FOLDER / f"{weights_hash}.tile{GRAPH_VERSION}.onnx").exists()
+    exported = graph_path(tmp_path, weights_hash).exists()
     assert exported == (type(net).__name__ not in TORCH_ON_CPU)
     expected = reference(net.eval(), tile)
     for out, share in ((engine(tile), 0.05 if bf16_body_on_cpu(net) else 0.01), (torch_engine(net, "cpu")(tile), 0.01)):
@@ -122,7 +123,7 @@ def test_gray_tiles_run_as_equal_red_green_and_blue(tmp_path):
 
 def test_export_is_cached_per_weights_hash_and_redone_when_absent(tmp_path):
     net, weights_hash = shipped("espcn", 2)
-    path = tmp_path / CACHE_FOLDER / f"{weights_hash}.tile{GRAPH_VERSION}.onnx"
+    path = graph_path(tmp_path, weights_hash)
     make_engine(net, "cpu", weights_hash, tmp_path)
     stamp = path.stat().st_mtime_ns
     make_engine(net, "cpu", weights_hash, tmp_path)
@@ -140,3 +141,63 @@ def test_pytorch_serves_when_the_export_cannot_be_written(tmp_path, caplog):
     engine = make_engine(net, "cpu", weights_hash, blocked)
     assert np.array_equal(engine(tile), torch_engine(net, "cpu")(tile))
     assert "running PyTorch" in caplog.text
+
+
+def turned_back_full_size(net, x, passes):
+    """The self-ensemble written the plain way: each transformed input's full-size output turned back."""
+    outputs = []
+    for flip_x, flip_y, transpose in ENSEMBLE[:passes]:
+        t = x.flip(3) if flip_x else x
+        t = t.flip(2) if flip_y else t
+        y = net.core(t.transpose(2, 3) if transpose else t)
+        y = y.transpose(2, 3) if transpose else y
+        y = y.flip(2) if flip_y else y
+        outputs.append(y.flip(3) if flip_x else y)
+    return torch.stack(outputs).mean(0)
+
+
+@pytest.mark.parametrize("passes", [1, 2, 4, 8])
+def test_self_ensemble_in_the_phase_layout_is_the_mean_of_the_turned_back_outputs(passes):
+    net, _ = shipped("edsr_lite", 3)  # ×3: phases that a wrong flip or transpose of the layout would scramble
+    x = torch.rand(1, 1, 9, 7)  # not square: a transpose put back wrongly cannot line up
+    with torch.inference_mode():
+        got = F.pixel_shuffle(self_ensemble(net.core_phases, x, passes, 3), 3)
+        torch.testing.assert_close(got, turned_back_full_size(net, x, passes), atol=1e-5, rtol=1e-5)
+        full = self_ensemble(net.core, x, passes, 1)  # a full-size output (SRCNN's layout)
+        torch.testing.assert_close(full, turned_back_full_size(net, x, passes), atol=1e-5, rtol=1e-5)
+
+
+def test_self_ensemble_rejects_a_number_of_passes_it_has_no_transforms_for():
+    net, _ = shipped("espcn", 2)
+    with pytest.raises(ValueError, match="1–8 passes"):
+        self_ensemble(net.core_phases, torch.rand(1, 1, 8, 8), 9, 2)
+
+
+def test_a_tile_run_twice_stays_near_one_pass_and_is_not_the_same():
+    net, _ = shipped("edsr_lite_jpeg", 2)
+    tile = np.asarray(photo(40, 28, seed=7))
+    one, two = (torch_engine(net, "cpu", passes=passes)(tile).astype(int) for passes in (1, 2))
+    assert one.shape == two.shape == (56, 80, 3)
+    assert 0 < np.abs(one - two).mean() < 1.5  # two views of the same picture: close, not identical
+
+
+def test_the_served_engine_runs_the_cards_self_ensemble():
+    for name, scale in SHIPPED:
+        net, card = load(zoo.card_path(name, scale))
+        if card.get("self_ensemble", 1) > 1:
+            break
+    else:
+        pytest.fail("no shipped card asks for a self-ensemble")
+    tile = np.asarray(photo(30, 22, seed=3))
+    served = load_network(name, scale, "cpu", card["weights_hash"])[1](tile)
+    bf16 = bf16_body_on_cpu(net)
+    assert np.array_equal(served, torch_engine(net, "cpu", bf16_body=bf16, passes=card["self_ensemble"])(tile))
+    assert not np.array_equal(served, torch_engine(net, "cpu", bf16_body=bf16)(tile))
+
+
+def test_the_exported_graph_runs_the_self_ensemble_too(tmp_path):
+    net, weights_hash = shipped("espcn", 3)  # an ONNX Runtime model on the CPU
+    tile = np.asarray(photo(26, 19, seed=5))
+    engine = make_engine(net, "cpu", weights_hash, tmp_path, passes=2)
+    assert graph_path(tmp_path, weights_hash, passes=2).exists()
+    assert np.abs(engine(tile).astype(int) - torch_engine(net, "cpu", passes=2)(tile)).max() <= 1
