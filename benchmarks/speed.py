@@ -102,7 +102,7 @@ def measure_ours(name, scale, lr, args, rows, runtime_rows, tile_rows) -> None:
     shipped = "eager-bf16" if bf16_body_on_cpu(net) else shipped
     network = runs.get(shipped, runs[args.runtimes[0]])
     row["whole"], row["network"] = (t / mp for t in best_of_each([whole, lambda: network(x)], args.repeats))
-    row["gflops"] = core_gflop_per_mp(net) / row["network"]
+    row["gflops"] = passes * core_gflop_per_mp(net) / row["network"]
     rows.append(row)
     runtime_rows.append({"model": name, "scale": scale, **timings})
     tile = np.asarray(lr)  # the whole LR image as one tile, through each runtime's whole-tile graph
