@@ -19,7 +19,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "srsite.settings_engine")  # for
 
 from django.conf import settings  # noqa: E402
 
-from mlcore.checkpoints import load  # noqa: E402
+from mlcore.checkpoints import ensemble_passes, load  # noqa: E402
 from mlcore.data import degrade_pairs, image_files, make_pairs, split  # noqa: E402
 from mlcore.degradations import PIPELINES, Degradation, apply, image_seed  # noqa: E402
 from mlcore.inference import run_network  # noqa: E402
@@ -33,7 +33,7 @@ NOISE_THRESHOLDS = (6.0, 7.5, 9.0, 10.5)
 def model(card_path: Path) -> tuple:
     """(network, passes): a zoo model and its card's self-ensemble, run as `mlcore.upscale` serves it."""
     net, card = load(card_path)
-    return net, card.get("self_ensemble", 1)
+    return net, ensemble_passes(card)
 
 
 def main() -> None:

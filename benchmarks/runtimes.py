@@ -1,4 +1,4 @@
-"""The inference runtimes compared for the learned part of a network (:func:`learned_part`), on the CPU.
+"""The inference runtimes compared for the learned part of a network (:class:`Core`), on the CPU.
 
 Each entry of ``RUNTIMES`` takes an eval-mode network, a thread count and the passes of its card's
 self-ensemble (``mlcore.runtime.self_ensemble``) and returns ``run(x) -> y`` on
@@ -13,35 +13,27 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from mlcore.runtime import export_onnx, onnx_engine, onnx_session, self_ensemble, torch_engine, with_bf16_body
-
-
-def learned_part(net, x: torch.Tensor, passes: int = 1) -> torch.Tensor:
-    """The network as the tile graph runs it: a sub-pixel network in its phase layout (``core_phases``: the
-    tile shuffles 8-bit values, not floats), the others' ``core``; ``passes``: its card's self-ensemble."""
-    if net.has_phases:
-        return self_ensemble(net.core_phases, x, passes, net.scale)
-    return self_ensemble(net.core, x, passes, 1)
+from mlcore.runtime import Tile, export_onnx, onnx_engine, onnx_session, torch_engine, with_bf16_body
 
 
 class Core(torch.nn.Module):
-    """:func:`learned_part` as a module's forward, what the exporters trace."""
+    """The learned part of ``net`` as the tile graph runs it (``mlcore.runtime.Tile.learned``, ``passes``
+    views), without the enlargement and rounding around it: what each runtime runs and the exporters trace."""
 
     def __init__(self, net, passes: int = 1):
         super().__init__()
-        self.net, self.passes = net, passes
+        self.tile = Tile(net, passes)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return learned_part(self.net, x, self.passes)
+        return self.tile.learned(x)
 
 
 def make_eager(net, threads: int, passes: int = 1, bf16_body: bool = False):
-    net = (with_bf16_body(net) if bf16_body else net).to(memory_format=torch.channels_last)
+    core = Core((with_bf16_body(net) if bf16_body else net).to(memory_format=torch.channels_last), passes)
 
     def run(x: np.ndarray) -> np.ndarray:
         with torch.inference_mode():
-            x = torch.from_numpy(x).contiguous(memory_format=torch.channels_last)
-            return learned_part(net, x, passes).numpy()
+            return core(torch.from_numpy(x).contiguous(memory_format=torch.channels_last)).numpy()
 
     return run
 

@@ -75,7 +75,7 @@ def measure_ours(name, scale, lr, args, rows, runtime_rows, tile_rows) -> None:
     import mlcore
     from benchmarks.runtimes import RUNTIMES, TILE_RUNTIMES
     from mlcore import zoo
-    from mlcore.checkpoints import load
+    from mlcore.checkpoints import ensemble_passes, load
     from mlcore.runtime import TORCH_ON_CPU, bf16_body_on_cpu
 
     def whole():
@@ -87,7 +87,7 @@ def measure_ours(name, scale, lr, args, rows, runtime_rows, tile_rows) -> None:
         rows.append({**row, "whole": best_of(whole, args.repeats) / mp})
         return
     net, card = load(zoo.card_path(name, scale))
-    passes = card.get("self_ensemble", 1)  # the network runs this many times per call, as served
+    passes = ensemble_passes(card)  # the network runs this many times per call, as served
     x = network_input(net, lr)
     reference, timings, runs = None, {}, {}
     for runtime in args.runtimes:

@@ -8,6 +8,19 @@ from pathlib import Path
 
 from mlcore.errors import ModelError
 
+# The views a card's ``self_ensemble`` runs, first n in this order (``mlcore.runtime.self_ensemble``): the input
+# flipped left-right, upside down and transposed, each output turned back, the outputs averaged.
+ENSEMBLE = (
+    (False, False, False),  # (flip left-right, flip upside down, transpose)
+    (True, False, False),
+    (False, True, False),
+    (True, True, False),
+    (False, False, True),
+    (True, False, True),
+    (False, True, True),
+    (True, True, True),
+)
+
 
 def weights_hash(path: Path) -> str:
     """A short content hash of a weights file (what an enhancement records)."""
@@ -22,7 +35,19 @@ def read_card(card_path: Path) -> dict:
     missing = {"name", "arch", "scale"} - card.keys()
     if missing:
         raise ModelError(f"Model card {card_path} lacks {', '.join(sorted(missing))}.")
+    ensemble_passes(card, card_path)
     return card
+
+
+def ensemble_passes(card: dict, card_path: Path | str = "") -> int:
+    """How many views the card's model runs and averages (``self_ensemble``, ``mlcore.runtime.self_ensemble``;
+    1 when the card does not say); ModelError when it says something the runtime has no transforms for."""
+    passes = card.get("self_ensemble", 1)
+    if type(passes) is not int or not 1 <= passes <= len(ENSEMBLE):
+        raise ModelError(
+            f"Model card {card_path or card.get('name')}: self_ensemble must be 1–{len(ENSEMBLE)}, not {passes!r}."
+        )
+    return passes
 
 
 def save(directory: Path, model, card: dict) -> tuple[Path, Path]:

@@ -49,12 +49,11 @@ def load_network(name: str, scale: int, device: str, weights_hash: str):
     key = (weights_hash, device)
     with _cache_lock:
         if key not in _cache:
-            from mlcore.checkpoints import load
+            from mlcore.checkpoints import ensemble_passes, load
             from mlcore.runtime import make_engine
 
             net, card = load(zoo.card_path(name, scale), device=device)
-            passes = card.get("self_ensemble", 1)
-            _cache[key] = (net, make_engine(net, device, weights_hash, zoo.WEIGHTS_DIR, passes))
+            _cache[key] = (net, make_engine(net, device, weights_hash, zoo.WEIGHTS_DIR, ensemble_passes(card)))
         replaced = _serving.get((name, scale, device))
         if replaced is not None and replaced != weights_hash:
             _cache.pop((replaced, device), None)
@@ -77,11 +76,10 @@ class _Runner:
     """
 
     def __init__(self, net, scale: int, device: str, engine=None):
-        from mlcore.runtime import keep_freed_memory, torch_engine
+        from mlcore.runtime import keep_freed_memory
 
         keep_freed_memory()
-        self.net, self.scale, self.device = net, scale, device
-        self.engine = engine or (torch_engine(net, device) if net is not None else None)
+        self.net, self.scale, self.device, self.engine = net, scale, device, engine
         self.margin = net.lr_margin() if net is not None else 2
 
     def _bicubic(self, x: np.ndarray) -> np.ndarray:

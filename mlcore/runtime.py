@@ -31,6 +31,7 @@ from torch import nn
 from torch.nn import functional as F
 
 from mlcore.archs.base import bicubic_phase_bank
+from mlcore.checkpoints import ENSEMBLE
 from mlcore.imaging.colour import RGB_TO_Y, Y_OFFSET, Y_TO_RGB
 
 logger = logging.getLogger(__name__)
@@ -63,25 +64,11 @@ def keep_freed_memory() -> None:
     mallopt(-3, 256 << 20)  # M_MMAP_THRESHOLD: blocks under 256 MB (a tile's feature maps) from the heap
 
 
-# The geometric self-ensemble (EDSR+, Lim et al. 2017): the input flipped left-right, upside down and transposed,
-# each output turned back and the outputs averaged. A model card's ``self_ensemble`` says how many of these, in
-# this order, the network runs (1: none).
-ENSEMBLE = (
-    (False, False, False),  # (flip left-right, flip upside down, transpose)
-    (True, False, False),
-    (False, True, False),
-    (True, True, False),
-    (False, False, True),
-    (True, False, True),
-    (False, True, True),
-    (True, True, True),
-)
-
-
 def self_ensemble(
     core: Callable[[torch.Tensor], torch.Tensor], x: torch.Tensor, passes: int, phases: int
 ) -> torch.Tensor:
-    """The mean of ``core`` over the first ``passes`` transforms of ``ENSEMBLE``; ``core(x)`` when ``passes`` is 1.
+    """The mean of ``core`` over the first ``passes`` transforms of ``mlcore.checkpoints.ENSEMBLE``; ``core(x)``
+    when ``passes`` is 1 (the geometric self-ensemble of EDSR+, Lim et al. 2017).
 
     ``x`` is (1, C, h, w); ``core``'s output is (1, C'·phases², H, W), channel ``c·phases² + p·phases + q`` being
     output pixel (c, i·phases + p, j·phases + q) (``SRNet.core_phases``; ``phases`` = 1 for a full-size output),
@@ -132,6 +119,14 @@ class Tile(nn.Module):
         source = self._luma(rgb) if self.net.channels == "y" else rgb
         return source.contiguous(memory_format=torch.channels_last)
 
+    def learned(self, source: torch.Tensor) -> torch.Tensor:
+        """The network's part on its input as this graph runs it: a sub-pixel network in its phase layout
+        (``core_phases``: the tile shuffles 8-bit values, not floats), the others' ``core``; with ``passes``
+        views (:func:`self_ensemble`)."""
+        if self.net.has_phases:
+            return self_ensemble(self.net.core_phases, source, self.passes, self.scale)
+        return self_ensemble(self.net.core, source, self.passes, 1)
+
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         net, r, s = self.net, self.pad, self.scale
         x = x.float() / 255.0
@@ -141,12 +136,10 @@ class Tile(nn.Module):
         phases = F.conv2d(x.contiguous(memory_format=torch.channels_last), self.bank, groups=3).contiguous()
         if net.has_phases:
             up = phases.view(1, 3, s * s, h, w)
-            source = self._source(x[:, :, r : r + h, r : r + w])
-            detail = self_ensemble(net.core_phases, source, self.passes, s).view(1, -1, s * s, h, w)
+            detail = self.learned(self._source(x[:, :, r : r + h, r : r + w])).view(1, -1, s * s, h, w)
         else:
             up = F.pixel_shuffle(phases, s)  # (1, 3, h*s, w*s)
-            source = self._source(up) if net.hr_space else self._source(x[:, :, r : r + h, r : r + w])
-            detail = self_ensemble(net.core, source, self.passes, 1)
+            detail = self.learned(self._source(up) if net.hr_space else self._source(x[:, :, r : r + h, r : r + w]))
         if not net.residual:
             detail = detail - (self._luma(up) if net.channels == "y" else up)
         # in place on the enlargement (a fresh tensor): no more float arrays of the output's size (half the time of

@@ -7,13 +7,12 @@ from torch.nn import functional as F
 from mlcore import zoo
 from mlcore.archs import ARCHS
 from mlcore.archs.base import bicubic_phase_bank, bicubic_upsample
-from mlcore.checkpoints import load
+from mlcore.checkpoints import ENSEMBLE, ensemble_passes, load
 from mlcore.imaging import imresize, rgb_to_ycbcr, ycbcr_to_rgb
 from mlcore.imaging.colour import _YCBCR_TO_RGB, Y_TO_RGB
 from mlcore.inference import _Runner, load_network, run_network, upscale_array
 from mlcore.runtime import (
     BF16_BODY_ON_CPU,
-    ENSEMBLE,
     TORCH_ON_CPU,
     bf16_body_on_cpu,
     graph_path,
@@ -184,7 +183,7 @@ def test_a_tile_run_twice_stays_near_one_pass_and_is_not_the_same():
 def test_the_served_engine_runs_the_cards_self_ensemble():
     for name, scale in SHIPPED:
         net, card = load(zoo.card_path(name, scale))
-        if card.get("self_ensemble", 1) > 1:
+        if ensemble_passes(card) > 1:
             break
     else:
         pytest.fail("no shipped card asks for a self-ensemble")

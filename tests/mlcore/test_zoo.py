@@ -9,7 +9,8 @@ from PIL import Image
 import mlcore
 from mlcore import zoo
 from mlcore.archs import build
-from mlcore.checkpoints import load, save
+from mlcore.checkpoints import ensemble_passes, load, save
+from mlcore.errors import ModelError
 from mlcore.inference import run_network
 
 from .conftest import photo
@@ -61,6 +62,18 @@ def test_installed_weights_serve_through_upscale_and_list_models(empty_zoo):
     listed = {m["name"]: m for m in mlcore.list_models()["models"]}
     assert listed["tiny"]["scales"] == [2] and listed["tiny"]["channels"] == "y"
     assert listed["bicubic"]["scales"] == [2, 3, 4]
+
+
+def test_a_card_asking_for_views_the_runtime_cannot_run_is_refused_when_read(empty_zoo):
+    _, card_path = install(empty_zoo)
+    assert ensemble_passes(load(card_path)[1]) == 1  # a card that does not say runs one view
+    for bad in (0, 9, 2.0, "2", True):
+        card = json.loads(card_path.read_text())
+        card_path.write_text(json.dumps({**card, "self_ensemble": bad}))
+        with pytest.raises(ModelError, match="self_ensemble must be 1–8"):
+            load(card_path)
+    card_path.write_text(json.dumps({**card, "self_ensemble": 2}))
+    assert ensemble_passes(load(card_path)[1]) == 2
 
 
 def test_missing_or_corrupt_weights_are_reported(empty_zoo):
