@@ -38,7 +38,7 @@ logger = logging.getLogger(__name__)
 
 Engine = Callable[[np.ndarray], np.ndarray]
 CACHE_FOLDER = ".runtime"  # inside the zoo's weights folder
-GRAPH_VERSION = 4  # in the cached file's name: a change to ``Tile`` must not reuse an older export
+GRAPH_VERSION = 5  # in the cached file's name: a change to ``Tile`` must not reuse an older export
 # Architectures whose whole tile ONNX Runtime did not run ≥ 1.3× faster than PyTorch on the CPU (docs/speed.md,
 # "Whole tile, by runtime").
 TORCH_ON_CPU = {"EDSRLite", "SRCNN"}
@@ -97,27 +97,46 @@ class Tile(nn.Module):
     """One LR tile to its HR tile through ``net``: (1, 3, h + 2r, w + 2r) uint8 RGB, mirrored by ``r =
     self.pad`` pixels as MATLAB pads → (h*s, w*s, 3) uint8.
 
-    Networks with sub-pixel outputs (``net.has_phases``) are summed with the enlargement in that layout,
-    (1, 3, s², h, w), and only the 8-bit result is shuffled; the others (SRCNN) at full size. With
-    ``passes`` > 1 the network's part is :func:`self_ensemble`'s mean. ``forward`` has no size-dependent
-    constants, so it exports once for every tile shape.
+    The enlargement is one convolution of the LR (``bank``) in 8-bit units, rounding's half step as its bias
+    (each phase's weights sum to 1), channels-last and phase-major: channel ``(p·s + q)·3 + c`` is phase (p, q)
+    of colour c, so its memory is already (h, w, s, s, 3) and the 8-bit result needs one copy to become
+    (h·s, w·s, 3). A 1×1 convolution (``spread``) brings the network's detail into those channels (on R, G
+    and B equally for a luma network); then one add, clamp and cast, and no other pass over the output.
+    Networks with sub-pixel outputs (``net.has_phases``) are summed with it in that phase layout; the others
+    (SRCNN) at full size. With ``passes`` > 1 the network's part is :func:`self_ensemble`'s mean. ``forward``
+    has no size-dependent constants, so it exports once for every tile shape.
     """
 
     def __init__(self, net, passes: int = 1):
         super().__init__()
         self.net, self.scale, self.passes = net, net.scale, passes
-        bank, self.pad = bicubic_phase_bank(net.scale)
-        self.register_buffer("bank", torch.from_numpy(bank).repeat(3, 1, 1, 1), persistent=False)  # (3s², 1, k, k)
-        self.register_buffer("to_y", torch.tensor(RGB_TO_Y, dtype=torch.float32).view(1, 3, 1, 1), persistent=False)
-        self.gain = Y_TO_RGB if net.channels == "y" else 1.0
+        s, planes = net.scale, net.in_channels
+        phases, self.pad = bicubic_phase_bank(s)  # (s², 1, k, k)
+        bank = torch.zeros(s * s, 3, 3, *phases.shape[2:])
+        for c in range(3):
+            bank[:, c, c] = torch.from_numpy(phases[:, 0])
+        self.register_buffer("bank", bank.flatten(0, 1).contiguous(memory_format=torch.channels_last), persistent=False)
+        self.register_buffer("half_step", torch.full((3 * s * s,), 0.5), persistent=False)
+        self.register_buffer("to_y", torch.tensor(RGB_TO_Y / 255.0, dtype=torch.float32), persistent=False)
+        # detail channel c'·n + phase (the network's order) → output channel phase·3 + c, in 8-bit RGB
+        n = s * s if net.has_phases else 1
+        gain = 255.0 * (Y_TO_RGB if net.channels == "y" else 1.0)
+        spread = torch.zeros(n, 3, planes, n)
+        for c in range(3):
+            spread[:, c, 0 if planes == 1 else c] = gain * torch.eye(n)
+        spread = spread.reshape(3 * n, planes * n, 1, 1).contiguous(memory_format=torch.channels_last)
+        self.register_buffer("spread", spread, persistent=False)
 
-    def _luma(self, rgb: torch.Tensor) -> torch.Tensor:
-        """(1, 3, ...) → (1, 1, ...): BT.601 luma of RGB values in [0, 1], in any layout after the channel."""
-        return (rgb * self.to_y.view(1, 3, *[1] * (rgb.dim() - 2))).sum(1, keepdim=True) + Y_OFFSET
-
-    def _source(self, rgb: torch.Tensor) -> torch.Tensor:
-        source = self._luma(rgb) if self.net.channels == "y" else rgb
-        return source.contiguous(memory_format=torch.channels_last)
+    def _net_space(self, rgb: torch.Tensor, phases: int = 1) -> torch.Tensor:
+        """RGB in 8-bit units, (1, 3·phases, h, w) phase-major as ``bank`` lays it out → what the network reads
+        and writes, in [0, 1]: BT.601 luma for a luma network, else RGB, (1, C·phases, h, w) colour-major."""
+        h, w = rgb.shape[2:]
+        rgb = rgb.reshape(1, phases, 3, h, w)
+        if self.net.channels == "y":
+            out = (rgb * self.to_y.view(1, 1, 3, 1, 1)).sum(2) + Y_OFFSET
+        else:
+            out = (rgb / 255.0).transpose(1, 2).reshape(1, 3 * phases, h, w)
+        return out.contiguous(memory_format=torch.channels_last)
 
     def learned(self, source: torch.Tensor) -> torch.Tensor:
         """The network's part on its input as this graph runs it: a sub-pixel network in its phase layout
@@ -129,25 +148,23 @@ class Tile(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         net, r, s = self.net, self.pad, self.scale
-        x = x.float() / 255.0
+        x = x.float().contiguous(memory_format=torch.channels_last)
         h, w = x.shape[2] - 2 * r, x.shape[3] - 2 * r
-        # (1, 3s², h, w): the enlargement, phase by phase; oneDNN runs this grouped convolution ~4× faster
-        # channels-last (3 input planes), and the phase layout below wants it back in NCHW.
-        phases = F.conv2d(x.contiguous(memory_format=torch.channels_last), self.bank, groups=3).contiguous()
-        if net.has_phases:
-            up = phases.view(1, 3, s * s, h, w)
-            detail = self.learned(self._source(x[:, :, r : r + h, r : r + w])).view(1, -1, s * s, h, w)
-        else:
-            up = F.pixel_shuffle(phases, s)  # (1, 3, h*s, w*s)
-            detail = self.learned(self._source(up) if net.hr_space else self._source(x[:, :, r : r + h, r : r + w]))
-        if not net.residual:
-            detail = detail - (self._luma(up) if net.channels == "y" else up)
-        # in place on the enlargement (a fresh tensor): no more float arrays of the output's size (half the time of
-        # the out-of-place expression on a ×2 tile)
-        out = up.add_(detail, alpha=self.gain).mul_(255.0).add_(0.5).floor_().clamp_(0, 255).to(torch.uint8)
-        if out.dim() == 5:
-            out = F.pixel_shuffle(out.view(1, 3 * s * s, h, w), s)
-        return out[0].permute(1, 2, 0)
+        up = F.conv2d(x, self.bank, self.half_step)  # (1, 3s², h, w), the enlargement + 0.5, phase-major
+        phases = s * s if net.has_phases else 1
+        if not net.has_phases:  # the others add their detail at full size: (1, 3, h·s, w·s), channels-last
+            up = _phase_shuffle(up, s).permute(2, 0, 1)[None]
+        detail = self.learned(self._net_space(up - 0.5 if net.hr_space else x[:, :, r : r + h, r : r + w]))
+        if not net.residual:  # the network gives the whole image: take the enlargement back out
+            detail = detail - self._net_space(up - 0.5, phases)
+        out = F.conv2d(detail, self.spread).add_(up).clamp_(0, 255).to(torch.uint8)  # clamped ≥ 0: the cast floors
+        return _phase_shuffle(out, s) if net.has_phases else out[0].permute(1, 2, 0)
+
+
+def _phase_shuffle(t: torch.Tensor, s: int) -> torch.Tensor:
+    """(1, s²·3, h, w) phase-major (``Tile.bank``'s channels) → (h·s, w·s, 3): channels-last, the one copy."""
+    h, w = t.shape[2:]
+    return t.permute(0, 2, 3, 1).reshape(h, w, s, s * 3).permute(0, 2, 1, 3).reshape(h * s, w * s, 3)
 
 
 def _padded(tile: np.ndarray, pad: int) -> np.ndarray:

@@ -78,6 +78,19 @@ def test_cpu_engine_matches_the_textbook_path_within_one_step(name, scale, tmp_p
         assert diff.max() <= 1 and (diff > 0).mean() < share
 
 
+@pytest.mark.parametrize(("arch", "scale"), [("fsrcnn", 3), ("espcn", 2), ("srcnn", 2)])
+def test_a_network_that_gives_the_whole_image_matches_the_textbook_path_within_one_step(arch, scale):
+    torch.manual_seed(0)
+    net = ARCHS[arch](scale, residual=False).eval()
+    last = [m for m in net.modules() if isinstance(m, torch.nn.Conv2d | torch.nn.ConvTranspose2d)][-1]
+    torch.nn.init.constant_(last.bias, 0.5)  # a grey image with the random layers' detail on it
+    tile = np.asarray(photo(17, 13, seed=1))
+    expected = reference(net, tile)
+    assert ((expected > 0) & (expected < 255)).mean() > 0.5  # mostly unclipped: the comparison sees the values
+    diff = np.abs(torch_engine(net, "cpu")(tile).astype(int) - expected)
+    assert diff.max() <= 1 and (diff > 0).mean() < 0.01
+
+
 CLASS_OF = {key: ARCHS[card["arch"]].__name__ for key, card in zoo.cards().items()}
 BF16_SHIPPED = [(name, scale) for name, scale in SHIPPED if (CLASS_OF[name, scale], scale) in BF16_BODY_ON_CPU]
 
