@@ -1,7 +1,8 @@
-"""Where the photo model starts to beat the clean one, and the JPEG model the photo model, on the training
-images' validation split (the split `manage.py train` holds out: 10 %, seed 0), never on test sets: mean
-PSNR of each on LR saved at each JPEG quality and with each noise σ (the noise model beside the photo model
-on noisy LR where the zoo folder has one). Sets mlcore.restoration's thresholds.
+"""Where the photo model starts to beat the clean one, the JPEG model the photo model, and the low-quality JPEG
+model the JPEG model, on the training images' validation split (the split `manage.py train` holds out: 10 %,
+seed 0), never on test sets: mean PSNR of each on LR saved at each JPEG quality and with each noise σ (the
+noise model beside the photo model on noisy LR where the zoo folder has one). Sets mlcore.restoration's
+thresholds.
 
     .venv/bin/python benchmarks/restore_threshold.py --scale 2 [--zoo runs/zoo_restore] [--pipelines jpeg ...]
 """
@@ -24,7 +25,7 @@ from mlcore.data import degrade_pairs, image_files, make_pairs, split  # noqa: E
 from mlcore.degradations import PIPELINES, Degradation, apply, image_seed  # noqa: E402
 from mlcore.inference import run_network  # noqa: E402
 from mlcore.metrics import psnr  # noqa: E402
-from mlcore.restoration import HEAVY_JPEG_QUALITY, JPEG_QUALITY_THRESHOLD, noise_sigma  # noqa: E402
+from mlcore.restoration import HEAVY_JPEG_QUALITY, JPEG_QUALITY_THRESHOLD, LOW_JPEG_QUALITY, noise_sigma  # noqa: E402
 from mlcore.training import validate  # noqa: E402
 
 NOISE_THRESHOLDS = (6.0, 7.5, 9.0, 10.5)
@@ -54,10 +55,11 @@ def main() -> None:
     _, val = split(pairs, 0.1, seed=0)
     clean = model(ROOT / "mlcore" / "weights" / f"edsr_lite_x{s}.json")
     photo = model(args.zoo / f"edsr_lite_restore_x{s}.json")
-    jpeg_card, noise_card = (args.zoo / f"edsr_lite_{role}_x{s}.json" for role in ("jpeg", "denoise"))
-    jpeg_model = model(jpeg_card) if jpeg_card.exists() else None
-    noise_model = model(noise_card) if noise_card.exists() else None
-    cases = [Degradation()] + [Degradation(jpeg=q) for q in (95, 92, 90, 87, 85, 82, 80, 78, 75, 70, 60, 50)]
+    cards = (args.zoo / f"edsr_lite_{role}_x{s}.json" for role in ("jpeg", "jpeg_low", "denoise"))
+    jpeg_model, low_model, noise_model = (model(card) if card.exists() else None for card in cards)
+    low_model = low_model if jpeg_model else None  # as the zoo serves it: only beside a JPEG model
+    qualities = (95, 92, 90, 87, 85, 82, 80, 78, 75, 70, 65, 60, 55, 50, 40)
+    cases = [Degradation()] + [Degradation(jpeg=q) for q in qualities]
     cases += [Degradation(noise=n) for n in (3, 5, 7.5, 10, 12)]
     print(f"×{s}, {len(val)} validation images: mean PSNR (dB) of the clean model / the photo model / difference;")
     print(f"then auto's (JPEG files routed by quality, others by noise σ ≥ each of {NOISE_THRESHOLDS}, to the noise")
@@ -65,6 +67,7 @@ def main() -> None:
     for d in cases:
         third = jpeg_model if d.jpeg else noise_model  # the model auto sends such a file to, besides the photo model
         nets = (clean, photo) if third is None else (clean, photo, third)
+        nets += (low_model,) if d.jpeg and low_model else ()
         scores, sigmas = [], []
         for p in val:
             lr = np.asarray(apply(p.hr, s, Degradation(d.blur, d.resize, d.noise, False, d.jpeg, image_seed(p.name))))
@@ -81,13 +84,18 @@ def main() -> None:
         if third is not None:
             c = scores[:, 2].mean()
             line += f"; {'JPEG' if d.jpeg else 'noise'} model {c:.3f} ({c - b:+.3f} over the photo model)"
+        if len(nets) == 4:
+            low = scores[:, 3].mean()
+            line += f"; low-quality JPEG model {low:.3f} ({low - c:+.3f} over the JPEG model)"
         if third is not None and d.jpeg:
             side = "JPEG" if d.jpeg <= HEAVY_JPEG_QUALITY else "photo" if d.jpeg <= JPEG_QUALITY_THRESHOLD else "clean"
+            side = "low-quality JPEG" if low_model and d.jpeg <= LOW_JPEG_QUALITY else side
             line += f", auto takes the {side} model"
         print(line)
     for name in args.pipelines:  # what `train --degradation NAME` validates on: one fixed draw per image
         pairs = degrade_pairs(val, s, PIPELINES[name], seed=0)
-        named = {"clean": clean, "photo": photo, "JPEG": jpeg_model, "noise": noise_model}
+        named = {"clean": clean, "photo": photo, "JPEG": jpeg_model, "low-quality JPEG": low_model}
+        named["noise"] = noise_model
         named = {label: net for label, net in named.items() if net is not None}
         scores = [validate(net, pairs, s, "cpu")[0] for net, _ in named.values()]  # one pass, as training selects
         print(f"{'pipeline ' + name:>20}: " + " / ".join(f"{x:.3f}" for x in scores) + f" ({' / '.join(named)} model)")

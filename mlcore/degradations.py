@@ -89,6 +89,7 @@ _JPEG = Realistic(
 # The "plain" second stages: a width-48/64 network spread over 40 % bilinear/area LRs (and "jpeg"'s 20 % blur)
 # under-sharpens the common case, a plain bicubic downscale; here they are 10 % each.
 _MOSTLY_BICUBIC = (("bicubic", 0.8), ("bilinear", 0.1), ("area", 0.1))
+_JPEG_PLAIN = replace(_JPEG, clean_share=0.0, blur_prob=0.1, resize_weights=_MOSTLY_BICUBIC, noise_prob=0.1)
 
 PIPELINES = {
     "realistic": Realistic(),
@@ -98,7 +99,12 @@ PIPELINES = {
     "jpeg": _JPEG,
     # The JPEG model's second stage: JPEGs of quality ≤ 90 (q ≤ 82 goes to it; the range keeps 75 inside the
     # quality span rather than at its edge), none clean, mostly plain bicubic downscales, less blur and noise.
-    "jpeg_plain": replace(_JPEG, clean_share=0.0, blur_prob=0.1, resize_weights=_MOSTLY_BICUBIC, noise_prob=0.1),
+    "jpeg_plain": _JPEG_PLAIN,
+    # The ×2 JPEG ladder (docs/restoration.md, "Two JPEG models at ×2"): the JPEG model specialised on the middle
+    # qualities it keeps (55–90 around its 61–82), a second model on the low end (30–70 around q ≤ 60), each
+    # "jpeg_plain" otherwise, so the qualities each serves sit inside its range rather than at an edge.
+    "jpeg_mid": replace(_JPEG_PLAIN, jpeg_quality=(55, 90)),
+    "jpeg_low": replace(_JPEG_PLAIN, jpeg_quality=(30, 70)),
     # What ``restore=auto`` sent the JPEG model when this was tried (quality ≤ 78; docs/restoration.md): "jpeg" at
     # quality 30–78 only, none clean. No shipped model was trained on it.
     "jpeg_heavy": replace(_JPEG, clean_share=0.0, jpeg_quality=(30, 78)),

@@ -22,6 +22,8 @@ RESTORE_MODES = ("auto", "off", "strong")
 JPEG_QUALITY_THRESHOLD = 90
 # ... and at or below this quality takes the scale's JPEG model (heavy compression) where there is one
 HEAVY_JPEG_QUALITY = 82
+# ... and at or below this one the scale's low-quality JPEG model instead, where there is one (×2)
+LOW_JPEG_QUALITY = 60
 NOISE_SIGMA_THRESHOLD = 7.5
 NOISE_SAMPLE_SIDE = 1024  # the estimate reads at most this centre crop: enough blocks, bounded time
 _BLOCK, _PERCENTILE = 8, 10
@@ -109,6 +111,10 @@ class Inspection:
         return self.jpeg_quality is not None and self.jpeg_quality <= HEAVY_JPEG_QUALITY
 
     @property
+    def badly_compressed(self) -> bool:
+        return self.jpeg_quality is not None and self.jpeg_quality <= LOW_JPEG_QUALITY
+
+    @property
     def degraded(self) -> bool:
         return self.compressed or self.noise_sigma >= NOISE_SIGMA_THRESHOLD
 
@@ -150,8 +156,8 @@ def choose_model(image: Image.Image, *, scale: int, model: str = zoo.DEFAULT, re
     """Resolve ``model`` at ``scale`` for this image. Only ``default`` is routed: with a restoring model
     for the scale, ``strong`` always takes it, ``auto`` when the image is a JPEG of quality ≤ 90 or
     noisy (σ ≥ 7.5), ``off`` never. Under ``auto`` a JPEG of quality ≤ 82 goes to the scale's JPEG model
-    and noisy input that is not a JPEG of quality ≤ 90 to its denoising model, where the zoo declares
-    them. A named model is used as named."""
+    (≤ 60: its low-quality JPEG model) and noisy input that is not a JPEG of quality ≤ 90 to its denoising
+    model, where the zoo declares them. A named model is used as named."""
     check_restore(restore)
     if model != zoo.DEFAULT:
         return ModelChoice(*zoo.resolve_model(model, scale), "", restore, None)
@@ -166,6 +172,8 @@ def choose_model(image: Image.Image, *, scale: int, model: str = zoo.DEFAULT, re
             route = "photo"
             if inspection.heavily_compressed and zoo.jpeg_model(scale):
                 restoring_name, route = zoo.jpeg_model(scale), "jpeg"
+                if inspection.badly_compressed and zoo.low_jpeg_model(scale):
+                    restoring_name = zoo.low_jpeg_model(scale)
             elif not inspection.compressed and zoo.denoising_model(scale):
                 restoring_name, route = zoo.denoising_model(scale), "noise"
     name, weights = zoo.resolve_model(model if route == "clean" else restoring_name, scale)

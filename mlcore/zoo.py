@@ -89,6 +89,12 @@ def jpeg_model(scale: int) -> str | None:
     return _declared("jpeg", scale)
 
 
+def low_jpeg_model(scale: int) -> str | None:
+    """The model for the lowest-quality JPEGs (quality ≤ ``LOW_JPEG_QUALITY``), declared for ``scale`` in zoo.json
+    ("jpeg_low") when its weights exist beside the JPEG model (None: the JPEG model serves them too)."""
+    return _declared("jpeg_low", scale) if jpeg_model(scale) else None
+
+
 def _declared(role: str, scale: int) -> str | None:
     declared = _zoo_file().get(role, {}).get(str(scale))
     return declared if declared and (declared, scale) in _cards() else None
@@ -154,6 +160,7 @@ def list_models() -> dict:
         "restoring": {str(s): restoring_model(s) for s in SCALES},
         "denoising": {str(s): denoising_model(s) for s in SCALES},
         "jpeg": {str(s): jpeg_model(s) for s in SCALES},
+        "jpeg_low": {str(s): low_jpeg_model(s) for s in SCALES},
     }
     return copy.deepcopy(zoo)  # the caller's to change: the measured numbers are the cache's own dicts
 

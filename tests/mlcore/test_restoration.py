@@ -8,7 +8,7 @@ from PIL import Image
 
 import mlcore
 from mlcore import zoo
-from mlcore.restoration import choose_model, inspect, jpeg_quality, noise_sigma
+from mlcore.restoration import HEAVY_JPEG_QUALITY, LOW_JPEG_QUALITY, choose_model, inspect, jpeg_quality, noise_sigma
 
 from .conftest import encode, photo
 
@@ -81,6 +81,18 @@ def test_a_heavily_compressed_jpeg_goes_to_the_jpeg_model_and_a_lighter_one_to_t
     assert choose_model(encode(photo(64, 48), "JPEG", quality=30), scale=2, restore="strong").name == "espcn_restore"
     declare_role("jpeg", {"3": "fsrcnn"})
     assert choose_model(encode(photo(64, 48), "JPEG", quality=30), scale=2).name == "espcn_restore"
+
+
+def test_a_badly_compressed_jpeg_goes_to_the_low_quality_jpeg_model_beside_the_jpeg_model(declare_role):
+    declare_role("jpeg", {"2": "fsrcnn"})  # any models with ×2 weights stand in for the two JPEG models
+    declare_role("jpeg_low", {"2": "srcnn", "3": "srcnn"})
+    qualities = (30, LOW_JPEG_QUALITY, LOW_JPEG_QUALITY + 1, HEAVY_JPEG_QUALITY)
+    routed = {q: choose_model(encode(photo(64, 48), "JPEG", quality=q), scale=2) for q in qualities}
+    assert [routed[q].name for q in qualities] == ["srcnn", "srcnn", "fsrcnn", "fsrcnn"]
+    assert {c.route for c in routed.values()} == {"jpeg"}
+    # only beside a JPEG model: ×3 has none in this zoo, so its photo model takes every JPEG
+    assert mlcore.list_models()["jpeg_low"] == {"2": "srcnn", "3": None, "4": None}
+    assert choose_model(encode(photo(64, 48), "JPEG", quality=30), scale=2, restore="strong").name == "espcn_restore"
 
 
 def test_no_restoring_model_for_a_scale_means_the_clean_default(restoring_zoo):
