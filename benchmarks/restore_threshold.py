@@ -88,7 +88,8 @@ def main() -> None:
             low = scores[:, 3].mean()
             line += f"; low-quality JPEG model {low:.3f} ({low - c:+.3f} over the JPEG model)"
         if third is not None and d.jpeg:
-            side = "JPEG" if d.jpeg <= HEAVY_JPEG_QUALITY else "photo" if d.jpeg <= JPEG_QUALITY_THRESHOLD else "clean"
+            restored = "photo" if d.jpeg <= JPEG_QUALITY_THRESHOLD else "clean"
+            side = "JPEG" if d.jpeg <= HEAVY_JPEG_QUALITY[s] else restored
             side = "low-quality JPEG" if low_model and d.jpeg <= LOW_JPEG_QUALITY else side
             line += f", auto takes the {side} model"
         print(line)

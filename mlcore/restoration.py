@@ -20,8 +20,9 @@ from mlcore import zoo
 RESTORE_MODES = ("auto", "off", "strong")
 # auto restores at or below this JPEG quality, or at or above this noise σ
 JPEG_QUALITY_THRESHOLD = 90
-# ... and at or below this quality takes the scale's JPEG model (heavy compression) where there is one
-HEAVY_JPEG_QUALITY = 82
+# ... and at or below this quality (per scale) takes the scale's JPEG model where there is one: at ×2 (two JPEG
+# models, two views each) it beats the photo model at every quality auto restores; ×3/×4 cross over at 82–85
+HEAVY_JPEG_QUALITY = {2: 90, 3: 82, 4: 82}
 # ... and at or below this one the scale's low-quality JPEG model instead, where there is one (×2)
 LOW_JPEG_QUALITY = 60
 NOISE_SIGMA_THRESHOLD = 7.5
@@ -106,9 +107,8 @@ class Inspection:
     def compressed(self) -> bool:
         return self.jpeg_quality is not None and self.jpeg_quality <= JPEG_QUALITY_THRESHOLD
 
-    @property
-    def heavily_compressed(self) -> bool:
-        return self.jpeg_quality is not None and self.jpeg_quality <= HEAVY_JPEG_QUALITY
+    def heavily_compressed(self, scale: int) -> bool:
+        return self.jpeg_quality is not None and self.jpeg_quality <= HEAVY_JPEG_QUALITY[scale]
 
     @property
     def badly_compressed(self) -> bool:
@@ -155,9 +155,9 @@ def check_restore(restore: str) -> str:
 def choose_model(image: Image.Image, *, scale: int, model: str = zoo.DEFAULT, restore: str = "auto") -> ModelChoice:
     """Resolve ``model`` at ``scale`` for this image. Only ``default`` is routed: with a restoring model
     for the scale, ``strong`` always takes it, ``auto`` when the image is a JPEG of quality ≤ 90 or
-    noisy (σ ≥ 7.5), ``off`` never. Under ``auto`` a JPEG of quality ≤ 82 goes to the scale's JPEG model
-    (≤ 60: its low-quality JPEG model) and noisy input that is not a JPEG of quality ≤ 90 to its denoising
-    model, where the zoo declares them. A named model is used as named."""
+    noisy (σ ≥ 7.5), ``off`` never. Under ``auto`` a JPEG of quality ≤ ``HEAVY_JPEG_QUALITY[scale]`` (×2: 90,
+    ×3/×4: 82) goes to the scale's JPEG model (≤ 60: its low-quality JPEG model) and noisy input that is not a
+    JPEG of quality ≤ 90 to its denoising model, where the zoo declares them. A named model is used as named."""
     check_restore(restore)
     if model != zoo.DEFAULT:
         return ModelChoice(*zoo.resolve_model(model, scale), "", restore, None)
@@ -170,7 +170,7 @@ def choose_model(image: Image.Image, *, scale: int, model: str = zoo.DEFAULT, re
         inspection = inspect(image)
         if inspection.degraded:
             route = "photo"
-            if inspection.heavily_compressed and zoo.jpeg_model(scale):
+            if inspection.heavily_compressed(scale) and zoo.jpeg_model(scale):
                 restoring_name, route = zoo.jpeg_model(scale), "jpeg"
                 if inspection.badly_compressed and zoo.low_jpeg_model(scale):
                     restoring_name = zoo.low_jpeg_model(scale)

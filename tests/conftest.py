@@ -127,7 +127,8 @@ def restoring_zoo(tmp_path, monkeypatch):
     (weights / "espcn_restore_x2.json").write_text(json.dumps(card))
     zoo_json = json.loads((weights / "zoo.json").read_text())
     zoo_json["restoring"] = {"2": "espcn_restore"}
-    zoo_json.pop("jpeg", None)  # the stand-in serves every JPEG; tests that need a JPEG model declare one
+    for role in ("jpeg", "jpeg_low"):  # the stand-in serves every JPEG; tests that need JPEG models declare them
+        zoo_json.pop(role, None)
     (weights / "zoo.json").write_text(json.dumps(zoo_json))
     monkeypatch.setattr(zoo, "WEIGHTS_DIR", weights)
     return weights

@@ -66,17 +66,18 @@ def test_off_strong_and_named_models_are_obeyed(restoring_zoo):
 
 
 def test_a_heavily_compressed_jpeg_goes_to_the_jpeg_model_and_a_lighter_one_to_the_photo_model(declare_role):
-    declare_role("jpeg", {"2": "fsrcnn"})  # any model with ×2 weights stands in for the JPEG model
-    routed = {q: choose_model(encode(photo(64, 48), "JPEG", quality=q), scale=2) for q in (30, 82, 83, 90, 91)}
-    assert {q: c.name for q, c in routed.items()} == {
-        30: "fsrcnn",
-        82: "fsrcnn",
-        83: "espcn_restore",
-        90: "espcn_restore",
-        91: zoo.resolve_model("default", 2)[0],
-    }
-    assert {q: c.route for q, c in routed.items()} == {30: "jpeg", 82: "jpeg", 83: "photo", 90: "photo", 91: "clean"}
-    assert all(routed[q].restoring for q in (30, 82, 83, 90)) and mlcore.list_models()["jpeg"]["2"] == "fsrcnn"
+    declare_role("jpeg", {"2": "fsrcnn", "3": "fsrcnn"})  # any models with weights at the scale stand in
+    declare_role("restoring", {"2": "espcn_restore", "3": "espcn"})
+    for scale in (2, 3):  # ×2's JPEG model takes every JPEG auto restores, ×3's those of quality ≤ 82
+        top = HEAVY_JPEG_QUALITY[scale]
+        qualities = sorted({30, top, top + 1, 90, 91})
+        routed = {q: choose_model(encode(photo(64, 48), "JPEG", quality=q), scale=scale) for q in qualities}
+        routes = {q: "jpeg" if q <= top else "photo" if q <= 90 else "clean" for q in qualities}
+        assert {q: c.route for q, c in routed.items()} == routes
+        named = {"jpeg": "fsrcnn", "photo": zoo.restoring_model(scale), "clean": zoo.resolve_model("default", scale)[0]}
+        assert {q: c.name for q, c in routed.items()} == {q: named[route] for q, route in routes.items()}
+        assert all(routed[q].restoring for q in qualities if q <= 90)
+    assert HEAVY_JPEG_QUALITY[3] < 90 and mlcore.list_models()["jpeg"]["2"] == "fsrcnn"
     # strong is the photo model whatever the input; a scale without a JPEG model keeps the photo model
     assert choose_model(encode(photo(64, 48), "JPEG", quality=30), scale=2, restore="strong").name == "espcn_restore"
     declare_role("jpeg", {"3": "fsrcnn"})
@@ -86,7 +87,7 @@ def test_a_heavily_compressed_jpeg_goes_to_the_jpeg_model_and_a_lighter_one_to_t
 def test_a_badly_compressed_jpeg_goes_to_the_low_quality_jpeg_model_beside_the_jpeg_model(declare_role):
     declare_role("jpeg", {"2": "fsrcnn"})  # any models with ×2 weights stand in for the two JPEG models
     declare_role("jpeg_low", {"2": "srcnn", "3": "srcnn"})
-    qualities = (30, LOW_JPEG_QUALITY, LOW_JPEG_QUALITY + 1, HEAVY_JPEG_QUALITY)
+    qualities = (30, LOW_JPEG_QUALITY, LOW_JPEG_QUALITY + 1, HEAVY_JPEG_QUALITY[2])
     routed = {q: choose_model(encode(photo(64, 48), "JPEG", quality=q), scale=2) for q in qualities}
     assert [routed[q].name for q in qualities] == ["srcnn", "srcnn", "fsrcnn", "fsrcnn"]
     assert {c.route for c in routed.values()} == {"jpeg"}
