@@ -112,18 +112,23 @@ def test_parse_degradation_refuses_with_a_typed_error(text):
 
 def test_the_jpeg_pipelines_draw_the_qualities_they_are_meant_to():
     from mlcore.degradations import PIPELINES
-    from mlcore.restoration import HEAVY_JPEG_QUALITY, JPEG_QUALITY_THRESHOLD
+    from mlcore.restoration import HEAVY_JPEG_QUALITY, JPEG_QUALITY_THRESHOLD, LOW_JPEG_QUALITY
 
     rng = np.random.default_rng(0)
     # jpeg and jpeg_plain: every quality auto sends a restoring model (the JPEG model's ≤ 82 among them);
-    # jpeg_heavy: the JPEG model's qualities when it was tried (≤ 78)
-    for name, top in (("jpeg", JPEG_QUALITY_THRESHOLD), ("jpeg_plain", JPEG_QUALITY_THRESHOLD), ("jpeg_heavy", 78)):
+    # jpeg_heavy: the JPEG model's qualities when it was tried (≤ 78); the ×2 ladder: each model's qualities inside
+    # its range (the JPEG model's 61–90 in jpeg_mid, the low-quality one's ≤ 60 in jpeg_low)
+    ranges = {"jpeg": (30, JPEG_QUALITY_THRESHOLD), "jpeg_plain": (30, JPEG_QUALITY_THRESHOLD), "jpeg_heavy": (30, 78)}
+    ranges |= {"jpeg_mid": (55, HEAVY_JPEG_QUALITY[2]), "jpeg_low": (30, 70)}
+    for name, (bottom, top) in ranges.items():
         many = [PIPELINES[name].sample(rng, 3) for _ in range(1000)]
         qualities = [d.jpeg for d in many if d.jpeg]
-        assert min(qualities) == 30 and max(qualities) == top, name
+        assert min(qualities) == bottom and max(qualities) == top, name
         if name != "jpeg":
             assert all(d.jpeg for d in many), name  # every sample compressed, none clean
     assert max(HEAVY_JPEG_QUALITY.values()) <= JPEG_QUALITY_THRESHOLD
+    # where the two ×2 JPEG models meet lies inside both their training ranges
+    assert PIPELINES["jpeg_mid"].jpeg_quality[0] < LOW_JPEG_QUALITY < PIPELINES["jpeg_low"].jpeg_quality[1]
 
 
 def test_the_plain_jpeg_pipeline_is_mostly_plain_bicubic_downscales():
