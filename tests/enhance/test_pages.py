@@ -171,8 +171,8 @@ def test_quality_check_with_a_degraded_input_from_the_page(signed_in, make_enhan
         response = signed_in.post(reverse("enhance:detail", args=[enhancement.pk]), form)
     page = signed_in.get(response["Location"]).content.decode()
     enhancement.refresh_from_db()
-    assert enhancement.status == Status.DONE and enhancement.check_model == "edsr_lite_jpeg"
-    assert "the shrunk image as JPEG quality 50" in page and '<th scope="row">edsr_lite_jpeg</th>' in page
+    assert enhancement.status == Status.DONE and enhancement.check_model == "edsr_lite_jpeg_low"
+    assert "the shrunk image as JPEG quality 50" in page and '<th scope="row">edsr_lite_jpeg_low</th>' in page
     assert '<option value="jpeg:50" selected>' in page  # the "run again" form keeps the choice
 
 
