@@ -99,7 +99,7 @@ def measure_ours(name, scale, lr, args, rows, runtime_rows, tile_rows) -> None:
             float(np.abs(out - reference).max()) * 255,
         )
     shipped = "eager" if type(net).__name__ in TORCH_ON_CPU else "onnxruntime"
-    shipped = "eager-bf16" if bf16_body_on_cpu(net) else shipped
+    shipped = "eager-bf16" if bf16_body_on_cpu(net, passes) else shipped
     network = runs.get(shipped, runs[args.runtimes[0]])
     row["whole"], row["network"] = (t / mp for t in best_of_each([whole, lambda: network(x)], args.repeats))
     row["gflops"] = passes * core_gflop_per_mp(net) / row["network"]
