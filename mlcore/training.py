@@ -47,7 +47,8 @@ class TrainConfig:
     degradation: str | None = None
     # The body's forward and backward in bfloat16 (SRNet.in_body_precision; weights, optimiser, head, tail and
     # validation stay float32): about 2× the steps per second on CPUs with AMX, and the arithmetic the CPU engine
-    # runs edsr_lite ×2 in (mlcore.runtime.BF16_BODY_ON_CPU). Only architectures with ``has_bf16_body``.
+    # runs edsr_lite in (mlcore.runtime.BF16_BODY_ON_CPU: ×2, and ×3 / ×4 with their views). Only architectures with
+    # ``has_bf16_body``.
     bf16_body: bool = False
 
     def __post_init__(self):
