@@ -2,7 +2,8 @@
 model the JPEG model, on the training images' validation split (the split `manage.py train` holds out: 10 %,
 seed 0), never on test sets: mean PSNR of each on LR saved at each JPEG quality and with each noise σ (the
 noise model beside the photo model on noisy LR where the zoo folder has one). Sets mlcore.restoration's
-thresholds.
+thresholds. Which model auto takes for each JPEG row is ``mlcore.choose_model`` on each saved LR (the shipped
+zoo's routing, with the quality it estimates from the file), the most common answer shown.
 
     .venv/bin/python benchmarks/restore_threshold.py --scale 2 [--zoo runs/zoo_restore] [--pipelines jpeg ...]
 """
@@ -20,12 +21,13 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "srsite.settings_engine")  # for
 
 from django.conf import settings  # noqa: E402
 
+from mlcore import choose_model, zoo  # noqa: E402
 from mlcore.checkpoints import ensemble_passes, load  # noqa: E402
 from mlcore.data import degrade_pairs, image_files, make_pairs, split  # noqa: E402
 from mlcore.degradations import PIPELINES, Degradation, apply, image_seed  # noqa: E402
 from mlcore.inference import run_network  # noqa: E402
 from mlcore.metrics import psnr  # noqa: E402
-from mlcore.restoration import HEAVY_JPEG_QUALITY, JPEG_QUALITY_THRESHOLD, LOW_JPEG_QUALITY, noise_sigma  # noqa: E402
+from mlcore.restoration import JPEG_QUALITY_THRESHOLD, noise_sigma  # noqa: E402
 from mlcore.training import validate  # noqa: E402
 
 NOISE_THRESHOLDS = (6.0, 7.5, 9.0, 10.5)
@@ -35,6 +37,14 @@ def model(card_path: Path) -> tuple:
     """(network, passes): a zoo model and its card's self-ensemble, run as `mlcore.upscale` serves it."""
     net, card = load(card_path)
     return net, ensemble_passes(card)
+
+
+def auto_side(image, scale: int) -> str:
+    """Which model ``mlcore.choose_model`` (the shipped zoo's routing) sends this image to, as the rows name it."""
+    choice = choose_model(image, scale=scale)
+    if choice.route == "jpeg":
+        return "low-quality JPEG" if choice.name == zoo.low_jpeg_model(scale) else "JPEG"
+    return choice.route  # "photo", "noise" or "clean"
 
 
 def main() -> None:
@@ -68,9 +78,11 @@ def main() -> None:
         third = jpeg_model if d.jpeg else noise_model  # the model auto sends such a file to, besides the photo model
         nets = (clean, photo) if third is None else (clean, photo, third)
         nets += (low_model,) if d.jpeg and low_model else ()
-        scores, sigmas = [], []
+        scores, sigmas, sides = [], [], []
         for p in val:
-            lr = np.asarray(apply(p.hr, s, Degradation(d.blur, d.resize, d.noise, False, d.jpeg, image_seed(p.name))))
+            sent = apply(p.hr, s, Degradation(d.blur, d.resize, d.noise, False, d.jpeg, image_seed(p.name)))
+            sides.append(auto_side(sent, s))
+            lr = np.asarray(sent)
             scores.append([psnr(run_network(net, lr, s, passes=passes), p.hr, scale=s) for net, passes in nets])
             if d.jpeg:  # a JPEG file is routed by its quality, whatever its noise reads
                 sigmas.append(np.inf if d.jpeg <= JPEG_QUALITY_THRESHOLD else -np.inf)
@@ -88,10 +100,9 @@ def main() -> None:
             low = scores[:, 3].mean()
             line += f"; low-quality JPEG model {low:.3f} ({low - c:+.3f} over the JPEG model)"
         if third is not None and d.jpeg:
-            restored = "photo" if d.jpeg <= JPEG_QUALITY_THRESHOLD else "clean"
-            side = "JPEG" if d.jpeg <= HEAVY_JPEG_QUALITY[s] else restored
-            side = "low-quality JPEG" if low_model and d.jpeg <= LOW_JPEG_QUALITY else side
-            line += f", auto takes the {side} model"
+            side = max(set(sides), key=sides.count)
+            share = f" ({sides.count(side)} of {len(sides)})" if len(set(sides)) > 1 else ""  # estimated qualities
+            line += f", auto takes the {side} model{share}"
         print(line)
     for name in args.pipelines:  # what `train --degradation NAME` validates on: one fixed draw per image
         pairs = degrade_pairs(val, s, PIPELINES[name], seed=0)
