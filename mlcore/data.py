@@ -45,6 +45,19 @@ def make_pairs(files: list[Path], scale: int) -> list[Pair]:
     return pairs
 
 
+def rescaled(pairs: list[Pair], factors: tuple[float, ...], scale: int) -> list[Pair]:
+    """The pairs and, for each factor, every HR image shrunk by it (the project's bicubic, modcropped) with its LR
+    made from that: the scale augmentation VDSR and FSRCNN trained with (factors 0.9–0.6 in their papers). A
+    shrunk photo has more detail per pixel and less of its JPEG and sensor noise. For training pairs made with
+    :func:`make_pairs`; validation stays at the images' own scale."""
+    out = list(pairs)
+    for factor in factors:
+        for p in pairs:
+            hr = modcrop(imresize(p.hr, factor), scale)
+            out.append(Pair(f"{p.name}@{factor:g}", imresize(hr, 1 / scale), hr))
+    return out
+
+
 def paired_pairs(lr_dir: Path, hr_dir: Path, scale: int) -> list[Pair]:
     """A ready-made LR/HR layout (like the report's Kaggle set): files paired by name."""
     hr_files = {p.stem: p for p in image_files([hr_dir])}

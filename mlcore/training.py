@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from mlcore.data import DegradingSampler, Pair, PatchSampler, degrade_pairs
+from mlcore.data import DegradingSampler, Pair, PatchSampler, degrade_pairs, rescaled
 from mlcore.metrics import psnr, ssim
 
 OPTIMIZERS = ("sgd", "momentum", "rmsprop", "adam")
@@ -50,6 +50,8 @@ class TrainConfig:
     # runs edsr_lite in (mlcore.runtime.BF16_BODY_ON_CPU: ×2, and ×3 / ×4 with their views). Only architectures with
     # ``has_bf16_body``.
     bf16_body: bool = False
+    # Scale augmentation: the training images also shrunk by each of these factors (mlcore.data.rescaled).
+    rescale: tuple[float, ...] = ()
 
     def __post_init__(self):
         from mlcore.degradations import PIPELINES
@@ -73,6 +75,8 @@ class TrainConfig:
             raise ValueError("Train for at least one epoch of at least one step.")
         if self.minutes is not None and self.minutes <= 0:
             raise ValueError("The time budget must be positive.")
+        if any(not 0 < f < 1 for f in self.rescale):
+            raise ValueError("Rescale factors shrink the training images: each must be between 0 and 1.")
         if self.batch_size < 1 or self.patch_size < 4 or self.lr <= 0:
             raise ValueError("Batch size, patch size and learning rate must be positive (patches of 4+ pixels).")
 
@@ -192,7 +196,7 @@ def _setup(config: TrainConfig, train_pairs: list[Pair], state: dict | None) -> 
     run = _Run(
         net=net,
         optimizer=make_optimizer(config.optimizer, net.parameters(), config.lr),
-        sampler=_sampler(config, train_pairs, net.channels),
+        sampler=_sampler(config, rescaled(train_pairs, config.rescale, config.scale), net.channels),
         loss_fn=loss_fn,
         history=[],
         best={"val_psnr": -math.inf, "weights": None, "epoch": 0},
@@ -304,6 +308,7 @@ def train(
         "params": run.net.num_parameters(),
         "start_epoch": run.epoch,
         "train_images": len(train_pairs),
+        "patch_images": len(run.sampler.weights),  # with the rescaled copies, less those too small for a patch
         "val_images": len(val_pairs),
     }
     emit(Event("start", start))

@@ -10,10 +10,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 import mlcore
-from mlcore.data import PatchSampler, make_pairs, split
+from mlcore.data import PatchSampler, make_pairs, rescaled, split
+from mlcore.imaging import imresize
 from mlcore.training import OPTIMIZERS, TrainConfig, lr_factor, train
 
 from .conftest import photo
@@ -72,6 +73,30 @@ def test_patches_are_aligned_between_lr_and_hr(pairs):
     assert lr.shape == (6, 1, 8, 8) and hr.shape == (6, 1, 16, 16)
     # each LR patch is the HR patch shrunk by 2 (up to 8-bit rounding and patch-edge effects)
     assert np.abs(lr[:, :, 2:-2, 2:-2] - hr[:, :, 4:-4:2, 4:-4:2].clip(0, 1)).mean() < 0.05
+
+
+def test_rescaled_adds_each_image_shrunk_with_its_own_bicubic_lr(pairs):
+    out = rescaled(pairs, (0.75, 0.5), 2)
+    assert all(a is b for a, b in zip(out[: len(pairs)], pairs, strict=True)) and len(out) == 3 * len(pairs)
+    first, shrunk = pairs[0], out[len(pairs)]  # img0 (60×48 HR) at 0.75
+    assert shrunk.name == f"{first.name}@0.75" and shrunk.hr.shape == (36, 44, 3)
+    assert np.array_equal(shrunk.hr, imresize(first.hr, 0.75)[:36, :44])  # modcropped to the scale
+    assert np.array_equal(shrunk.lr, imresize(shrunk.hr, 0.5))
+    assert out[2 * len(pairs)].hr.shape == (24, 30, 3)
+
+
+def test_training_with_rescaled_images_lowers_the_loss(pairs):
+    events = []
+    train(short_run(rescale=(0.8,)), pairs, [], emit=collect(events))
+    assert events[0].data["train_images"] == 5 and events[0].data["patch_images"] == 10
+    losses = [e.data["loss"] for e in events if e.kind == "step" and "loss" in e.data]
+    assert losses[-1] < losses[0]
+
+
+def test_train_command_refuses_rescale_with_ready_made_lr(hr_folder, tmp_path):
+    folders = ["--lr-dir", str(hr_folder), "--hr-dir", str(hr_folder), "--run-dir", str(tmp_path / "run")]
+    with pytest.raises(CommandError, match="does not go with --lr-dir"):
+        call_command("train", "espcn", "--scale", "2", "--rescale", "0.8", *folders)
 
 
 def test_train_command_resumes_and_installs_loadable_weights(hr_folder, tmp_path, empty_zoo):
@@ -225,6 +250,7 @@ def test_bf16_body_runs_the_residual_blocks_in_bfloat16():
         ("optimizer", "lion", "Unknown optimizer 'lion'"),
         ("degradation", "heavy", "Unknown degradation 'heavy'"),
         ("batch_size", 0, "must be positive"),
+        ("rescale", (0.8, 1.2), "between 0 and 1"),
     ],
 )
 def test_config_refuses_unknown_choices_instead_of_falling_back(field, value, words):

@@ -80,6 +80,14 @@ class Command(BaseCommand):
             help="make each LR patch on the fly with blur, resize, noise and JPEG (a restoring model)",
         )
         parser.add_argument(
+            "--rescale",
+            nargs="+",
+            type=float,
+            default=[],
+            metavar="FACTOR",
+            help="scale augmentation: also train on every image shrunk by these factors (e.g. 0.9 0.8 0.7 0.6)",
+        )
+        parser.add_argument(
             "--bf16-body",
             action="store_true",
             help="run the network's body in bfloat16 (about 2x faster on CPUs with AMX; weights stay float32)",
@@ -182,6 +190,7 @@ class Command(BaseCommand):
             minutes=o["minutes"],
             degradation=o["degradation"],
             bf16_body=o["bf16_body"],
+            rescale=tuple(o["rescale"]),
         )
 
     def _data(self, o):
@@ -189,6 +198,8 @@ class Command(BaseCommand):
             if o["lr_dir"] or o["hr_dir"]:
                 if not (o["lr_dir"] and o["hr_dir"]):
                     raise CommandError("--lr-dir and --hr-dir go together.")
+                if o["rescale"]:
+                    raise CommandError("--rescale makes each LR by bicubic; it does not go with --lr-dir/--hr-dir.")
                 pairs = paired_pairs(o["lr_dir"], o["hr_dir"], o["scale"])
                 desc = [str(o["lr_dir"]), str(o["hr_dir"])]
             else:
