@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
+from mlcore import zoo
 from mlcore.degradations import Degradation, apply, image_seed
 from mlcore.imaging import modcrop
 from mlcore.metrics import psnr, ssim
@@ -76,10 +77,12 @@ def evaluate_images(
 
 
 def warm_up(model: str, scale: int, device: str = "cpu") -> None:
-    """Load the weights and run once, so timings measure inference alone."""
+    """Load the weights and run once, so timings measure inference alone: for ``default``, every model it may
+    route an image to (a JPEG row of ``default`` would otherwise time the loading of the JPEG model)."""
     from mlcore.inference import upscale
 
-    upscale(Image.new("RGB", (48, 48), (120, 80, 40)), scale=scale, model=model, device=device)
+    for name in zoo.routed_models(scale) if model == zoo.DEFAULT else [model]:
+        upscale(Image.new("RGB", (48, 48), (120, 80, 40)), scale=scale, model=name, device=device)
 
 
 def summarise(results: list[ImageResult], model: str, scale: int, dataset: str, degradation: str = "clean") -> Row:

@@ -7,7 +7,8 @@ import pytest
 from PIL import Image
 
 import mlcore
-from mlcore import zoo
+from mlcore import inference, zoo
+from mlcore.evaluation import warm_up
 from mlcore.restoration import HEAVY_JPEG_QUALITY, LOW_JPEG_QUALITY, choose_model, inspect, jpeg_quality, noise_sigma
 
 from .conftest import encode, photo
@@ -94,6 +95,18 @@ def test_a_badly_compressed_jpeg_goes_to_the_low_quality_jpeg_model_beside_the_j
     # only beside a JPEG model: ×3 has none in this zoo, so its photo model takes every JPEG
     assert mlcore.list_models()["jpeg_low"] == {"2": "srcnn", "3": None, "4": None}
     assert choose_model(encode(photo(64, 48), "JPEG", quality=30), scale=2, restore="strong").name == "espcn_restore"
+
+
+def test_routed_models_are_every_model_default_may_run_and_evaluate_warms_them_all(declare_role):
+    declare_role("jpeg", {"2": "fsrcnn"})
+    declare_role("jpeg_low", {"2": "srcnn"})
+    declare_role("denoising", {"2": "fsrcnn", "3": "srcnn"})  # a model in two roles is listed once
+    default = zoo.default_model(2)
+    assert zoo.routed_models(2) == [default, "espcn_restore", "fsrcnn", "srcnn"]
+    assert zoo.routed_models(3) == [zoo.default_model(3)]  # no restoring model at ×3: never routed, no denoising
+    inference._cache.clear()
+    warm_up("default", 2)
+    assert {key[0] for key in inference._cache} == {zoo.resolve_model(n, 2)[1] for n in zoo.routed_models(2)}
 
 
 def test_no_restoring_model_for_a_scale_means_the_clean_default(restoring_zoo):
