@@ -1,9 +1,10 @@
 """Which edsr_lite bodies fit the 1.0 s per output megapixel budget: the network alone, per scale and body.
 
-    .venv/bin/python benchmarks/edsr_bodies.py [--repeats 3] [--threads 2]
+    .venv/bin/python benchmarks/edsr_bodies.py [--repeats 3] [--threads 2] [--bf16-body]
 
 One 1024×768 output, channels-last as inference runs it, random weights (speed does not depend on them),
-the best of ``--repeats`` after a warm-up. Without the colour handling and tiling of a whole
+the best of ``--repeats`` after a warm-up; ``--bf16-body`` runs the bodies in bfloat16, as the CPU engine runs
+edsr_lite on CPUs with AMX (``mlcore.runtime.BF16_BODY_ON_CPU``). Without the colour handling and tiling of a whole
 ``mlcore.upscale`` call (``make bench`` measures that for the shipped models). Pause training while measuring.
 """
 
@@ -25,6 +26,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--bf16-body", action="store_true", help="the body in bfloat16 (AMX), as served")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
     import torch
@@ -34,7 +36,8 @@ def main() -> None:
 
     keep_freed_memory()  # as mlcore.upscale runs
     torch.set_num_threads(args.threads)
-    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads")
+    body = "bfloat16" if args.bf16_body else "float32"
+    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, body in {body}")
     print("| scale | body (width×blocks) | parameters | s / output MP |")
     print("|---|---|---|---|")
     for scale, bodies in BODIES.items():
@@ -42,6 +45,7 @@ def main() -> None:
         for width, blocks in bodies:
             net = build("edsr_lite", scale, {"width": width, "blocks": blocks}).eval()
             net = net.to(memory_format=torch.channels_last)
+            net.bf16_body = args.bf16_body
             with torch.inference_mode():
                 net(lr)
                 best = float("inf")
