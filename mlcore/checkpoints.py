@@ -8,6 +8,10 @@ from pathlib import Path
 
 from mlcore.errors import ModelError
 
+# Card fields that say how the zoo serves a model, not what training made: installing new weights over a card
+# keeps them (``manage.py train --install``).
+SERVING_FIELDS = ("self_ensemble",)
+
 # The views a card's ``self_ensemble`` runs, first n in this order (``mlcore.runtime.self_ensemble``): the input
 # flipped left-right, upside down and transposed, each output turned back, the outputs averaged.
 ENSEMBLE = (

@@ -5,6 +5,7 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 
+from mlcore.checkpoints import SERVING_FIELDS
 from mlcore.training import Event, save_state
 
 COLUMNS = ("epoch", "train_loss", "val_psnr", "val_ssim", "seconds", "lr")
@@ -126,5 +127,14 @@ class Installer:
             },
             "validation": {"psnr": round(best["val_psnr"], 3), "ssim": round(best["val_ssim"], 4)},
         }
-        weights, _ = save(self.zoo_dir, net, card)
-        self.stdout.write(f"installed {weights} (validation {best['val_psnr']:.3f} dB)")
+        kept = {key: value for key, value in self._replaced(net.scale).items() if key in SERVING_FIELDS}
+        weights, _ = save(self.zoo_dir, net, {**card, **kept})
+        self.stdout.write(
+            f"installed {weights} (validation {best['val_psnr']:.3f} dB)"
+            + "".join(f"; kept {key} {value} from the card it replaces" for key, value in kept.items())
+        )
+
+    def _replaced(self, scale: int) -> dict:
+        """The card these weights replace ({} when there is none)."""
+        path = Path(self.zoo_dir) / f"{self.card['name']}_x{scale}.json"
+        return json.loads(path.read_text()) if path.exists() else {}

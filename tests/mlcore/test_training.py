@@ -1,5 +1,6 @@
 """Training: a few steps on tiny data lower the loss for every optimizer; resume; install."""
 
+import io
 import itertools
 import json
 import os
@@ -136,6 +137,12 @@ def test_train_command_resumes_and_installs_loadable_weights(hr_folder, tmp_path
     )
     out = mlcore.upscale(photo(24, 16), scale=2, model="tiny", device="cpu")
     assert out.size == (48, 32)
+    # new weights over a card keep how the zoo serves the model (its views), and say so
+    (empty_zoo / "tiny_x2.json").write_text(json.dumps({**card, "self_ensemble": 2}))
+    call_command("train", *common, "--epochs", "1", "--install", "--name", "tiny", stdout=(said := io.StringIO()))
+    card = json.loads((empty_zoo / "tiny_x2.json").read_text())
+    assert card["self_ensemble"] == 2 and card["training"]["epochs"] == 1
+    assert "kept self_ensemble 2 from the card it replaces" in said.getvalue()
 
 
 def test_compare_optimizers_runs_end_to_end_on_tiny_data(hr_folder, tmp_path, capsys):
