@@ -5,7 +5,7 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 
-from mlcore.checkpoints import SERVING_FIELDS
+from mlcore.checkpoints import SERVING_FIELDS, read_card
 from mlcore.training import Event, save_state
 
 COLUMNS = ("epoch", "train_loss", "val_psnr", "val_ssim", "seconds", "lr")
@@ -137,4 +137,4 @@ class Installer:
     def _replaced(self, scale: int) -> dict:
         """The card these weights replace ({} when there is none)."""
         path = Path(self.zoo_dir) / f"{self.card['name']}_x{scale}.json"
-        return json.loads(path.read_text()) if path.exists() else {}
+        return read_card(path) if path.exists() else {}
