@@ -38,11 +38,13 @@ def _rgb(path: Path) -> np.ndarray:
 
 def make_pairs(files: list[Path], scale: int) -> list[Pair]:
     """HR images cropped to the scale, LR by MATLAB bicubic rounded to 8 bits (as at test time)."""
-    pairs = []
-    for path in files:
-        hr = modcrop(_rgb(path), scale)
-        pairs.append(Pair(path.stem, imresize(hr, 1 / scale), hr))
-    return pairs
+    return [_bicubic_pair(path.stem, _rgb(path), scale) for path in files]
+
+
+def _bicubic_pair(name: str, hr: np.ndarray, scale: int) -> Pair:
+    """``hr`` modcropped to the scale and its LR by MATLAB bicubic, rounded to 8 bits."""
+    hr = modcrop(hr, scale)
+    return Pair(name, imresize(hr, 1 / scale), hr)
 
 
 def rescaled(pairs: list[Pair], factors: tuple[float, ...], scale: int) -> list[Pair]:
@@ -50,12 +52,8 @@ def rescaled(pairs: list[Pair], factors: tuple[float, ...], scale: int) -> list[
     made from that: the scale augmentation VDSR and FSRCNN trained with (factors 0.9–0.6 in their papers). A
     shrunk photo has more detail per pixel and less of its JPEG and sensor noise. For training pairs made with
     :func:`make_pairs`; validation stays at the images' own scale."""
-    out = list(pairs)
-    for factor in factors:
-        for p in pairs:
-            hr = modcrop(imresize(p.hr, factor), scale)
-            out.append(Pair(f"{p.name}@{factor:g}", imresize(hr, 1 / scale), hr))
-    return out
+    shrunk = [_bicubic_pair(f"{p.name}@{factor:g}", imresize(p.hr, factor), scale) for factor in factors for p in pairs]
+    return [*pairs, *shrunk]
 
 
 def paired_pairs(lr_dir: Path, hr_dir: Path, scale: int) -> list[Pair]:
