@@ -80,8 +80,9 @@ def warm_up(model: str, scale: int, device: str = "cpu") -> None:
     """Load the weights and run once, so timings measure inference alone: for ``default``, every model it may
     route an image to (a JPEG row of ``default`` would otherwise time the loading of the JPEG model)."""
     from mlcore.inference import upscale
+    from mlcore.restoration import routed_models
 
-    for name in zoo.routed_models(scale) if model == zoo.DEFAULT else [model]:
+    for name in routed_models(scale) if model == zoo.DEFAULT else [model]:
         upscale(Image.new("RGB", (48, 48), (120, 80, 40)), scale=scale, model=name, device=device)
 
 

@@ -178,3 +178,13 @@ def choose_model(image: Image.Image, *, scale: int, model: str = zoo.DEFAULT, re
                 restoring_name, route = zoo.denoising_model(scale), "noise"
     name, weights = zoo.resolve_model(model if route == "clean" else restoring_name, scale)
     return ModelChoice(name, weights, route, restore, inspection)
+
+
+def routed_models(scale: int) -> list[str]:
+    """Every model :func:`choose_model` may pick for ``default`` at ``scale``: the default, then the restoring,
+    JPEG, low-quality JPEG and denoising models declared, each once (none of them without a restoring model:
+    ``default`` is then never routed)."""
+    if zoo.restoring_model(scale) is None:
+        return [zoo.default_model(scale)]
+    names = (zoo.default_model(scale), zoo.restoring_model(scale), zoo.jpeg_model(scale), zoo.low_jpeg_model(scale))
+    return list(dict.fromkeys(name for name in (*names, zoo.denoising_model(scale)) if name))

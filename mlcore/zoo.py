@@ -122,16 +122,6 @@ def _hint(entries: list[dict]) -> str:
     return hints[0] if hints else f"{entries[0]['arch']} network, {entries[0]['params']:,} parameters."
 
 
-def routed_models(scale: int) -> list[str]:
-    """Every model ``default`` may run at ``scale`` (mlcore.restoration.choose_model): the default, then the
-    restoring, JPEG, low-quality JPEG and denoising models declared, each once (none of them without a
-    restoring model: ``default`` is then never routed)."""
-    if restoring_model(scale) is None:
-        return [default_model(scale)]
-    names = (default_model(scale), restoring_model(scale), jpeg_model(scale), low_jpeg_model(scale))
-    return list(dict.fromkeys(name for name in (*names, denoising_model(scale)) if name))
-
-
 def list_models() -> dict:
     """The zoo as plain data (JSON-ready): models with their numbers, and the default per scale."""
     measured = _zoo_file().get("measured", {})

@@ -9,7 +9,15 @@ from PIL import Image
 import mlcore
 from mlcore import inference, zoo
 from mlcore.evaluation import warm_up
-from mlcore.restoration import HEAVY_JPEG_QUALITY, LOW_JPEG_QUALITY, choose_model, inspect, jpeg_quality, noise_sigma
+from mlcore.restoration import (
+    HEAVY_JPEG_QUALITY,
+    LOW_JPEG_QUALITY,
+    choose_model,
+    inspect,
+    jpeg_quality,
+    noise_sigma,
+    routed_models,
+)
 
 from .conftest import encode, photo
 
@@ -102,11 +110,11 @@ def test_routed_models_are_every_model_default_may_run_and_evaluate_warms_them_a
     declare_role("jpeg_low", {"2": "srcnn"})
     declare_role("denoising", {"2": "fsrcnn", "3": "srcnn"})  # a model in two roles is listed once
     default = zoo.default_model(2)
-    assert zoo.routed_models(2) == [default, "espcn_restore", "fsrcnn", "srcnn"]
-    assert zoo.routed_models(3) == [zoo.default_model(3)]  # no restoring model at ×3: never routed, no denoising
+    assert routed_models(2) == [default, "espcn_restore", "fsrcnn", "srcnn"]
+    assert routed_models(3) == [zoo.default_model(3)]  # no restoring model at ×3: never routed, no denoising
     inference._cache.clear()
     warm_up("default", 2)
-    assert {key[0] for key in inference._cache} == {zoo.resolve_model(n, 2)[1] for n in zoo.routed_models(2)}
+    assert {key[0] for key in inference._cache} == {zoo.resolve_model(n, 2)[1] for n in routed_models(2)}
 
 
 def test_no_restoring_model_for_a_scale_means_the_clean_default(restoring_zoo):
