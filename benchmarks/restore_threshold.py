@@ -11,6 +11,7 @@ zoo's routing, with the quality it estimates from the file), the most common ans
 import argparse
 import os
 import sys
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -100,8 +101,8 @@ def main() -> None:
             low = scores[:, 3].mean()
             line += f"; low-quality JPEG model {low:.3f} ({low - c:+.3f} over the JPEG model)"
         if third is not None and d.jpeg:
-            side = max(set(sides), key=sides.count)
-            share = f" ({sides.count(side)} of {len(sides)})" if len(set(sides)) > 1 else ""  # estimated qualities
+            ((side, count),) = Counter(sides).most_common(1)
+            share = f" ({count} of {len(sides)})" if count < len(sides) else ""  # qualities as estimated from the file
             line += f", auto takes the {side} model{share}"
         print(line)
     for name in args.pipelines:  # what `train --degradation NAME` validates on: one fixed draw per image
