@@ -91,14 +91,15 @@ close() {  # deeper ×3/×4 bodies and fsrcnn (MINUTES=10; not yet run on a GPU)
       --blocks "${CLOSE_BODY[$scale]##*=}"
   done
   # Each with scale augmentation (--rescale: the training images also shrunk by each factor, VDSR's and
-  # FSRCNN's recipe), which on the CPU lifted ×2 by +0.013 dB validation / +0.04 dB Set5 (docs/models.md).
+  # FSRCNN's recipe), which on the CPU lifted Set5 by +0.05-0.09 dB at ×2/×3, fsrcnn included (docs/models.md).
   # shellcheck disable=SC2086  # the body is several KEY=VALUE words
   for scale in 2 3 4; do
     edsr "$scale" $((scale == 2 ? 5 : 4))e-4 --arch-arg ${CLOSE_BODY[$scale]} --batch-size 64 \
       --init-from "$out/start_x$scale.safetensors" --rescale $RESCALE
   done
   srcnn 3 2e-4 32 --batch-size 128
-  for scale in 2 3; do  # the fast tier's paper recipe, which the CPU could not give it steps enough for
+  # shellcheck disable=SC2086  # RESCALE is several words
+  for scale in 2 3; do  # the fast tier with its paper's recipe: on the CPU ×3 stayed 0.04 dB short of its target
     train "fsrcnn_x$scale" fsrcnn --scale "$scale" --batch-size 128 --patch-size 32 --lr 1e-3 --loss l1 \
       --init-from "mlcore/weights/fsrcnn_x$scale.safetensors" --hint "$FSRCNN_HINT" --rescale $RESCALE
   done
