@@ -16,6 +16,7 @@ from mlcore import zoo
 from mlcore.degradations import Degradation, apply, image_seed
 from mlcore.imaging import modcrop
 from mlcore.metrics import psnr, ssim
+from mlcore.restoration import routed_models
 
 IMAGE_SUFFIXES = {".png", ".bmp", ".jpg", ".jpeg", ".tif", ".tiff", ".webp"}
 
@@ -80,7 +81,6 @@ def warm_up(model: str, scale: int, device: str = "cpu") -> None:
     """Load the weights and run once, so timings measure inference alone: for ``default``, every model it may
     route an image to (a JPEG row of ``default`` would otherwise time the loading of the JPEG model)."""
     from mlcore.inference import upscale
-    from mlcore.restoration import routed_models
 
     for name in routed_models(scale) if model == zoo.DEFAULT else [model]:
         upscale(Image.new("RGB", (48, 48), (120, 80, 40)), scale=scale, model=name, device=device)
