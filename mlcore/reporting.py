@@ -5,6 +5,7 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 
+from mlcore import zoo
 from mlcore.checkpoints import SERVING_FIELDS, read_card
 from mlcore.training import Event, save_state
 
@@ -127,14 +128,22 @@ class Installer:
             },
             "validation": {"psnr": round(best["val_psnr"], 3), "ssim": round(best["val_ssim"], 4)},
         }
-        kept = {key: value for key, value in self._replaced(net.scale).items() if key in SERVING_FIELDS}
+        source, replaced = self._replaced(net.scale)
+        kept = {key: value for key, value in replaced.items() if key in SERVING_FIELDS}
         weights, _ = save(self.zoo_dir, net, {**card, **kept})
         self.stdout.write(
             f"installed {weights} (validation {best['val_psnr']:.3f} dB)"
-            + "".join(f"; kept {key} {value} from the card it replaces" for key, value in kept.items())
+            + "".join(f"; kept {key} {value} from {source}" for key, value in kept.items())
         )
 
-    def _replaced(self, scale: int) -> dict:
-        """The card these weights replace ({} when there is none)."""
-        path = Path(self.zoo_dir) / f"{self.card['name']}_x{scale}.json"
-        return read_card(path) if path.exists() else {}
+    def _replaced(self, scale: int) -> tuple[str, dict]:
+        """The card these weights replace, and which one it is: the card in the zoo folder they go to, else the
+        shipped zoo's card of the same name and scale (weights from a run in a scratch ``--zoo-dir`` are there to be
+        copied over it, so they keep how the zoo serves the model), else none."""
+        name = self.card["name"]
+        here, shipped = Path(self.zoo_dir) / f"{name}_x{scale}.json", zoo.card_path(name, scale)
+        if here.exists():
+            return "the card it replaces", read_card(here)
+        if shipped.exists():
+            return f"the shipped card {shipped}", read_card(shipped)
+        return "", {}

@@ -130,7 +130,7 @@ def test_train_command_resumes_and_installs_loadable_weights(hr_folder, tmp_path
     for name in ("metrics.csv", "loss.png", "psnr.png", "checkpoint.pt"):
         assert (run_dir / name).exists()
     card = json.loads((empty_zoo / "tiny_x2.json").read_text())
-    assert card["arch"] == "espcn" and card["validation"]["psnr"] > 10
+    assert card["arch"] == "espcn" and card["validation"]["psnr"] > 10 and "self_ensemble" not in card
     assert (
         card["command"].startswith("python manage.py train espcn --scale 2 --name tiny --data ")
         and "--resume" not in card["command"]
@@ -143,6 +143,14 @@ def test_train_command_resumes_and_installs_loadable_weights(hr_folder, tmp_path
     card = json.loads((empty_zoo / "tiny_x2.json").read_text())
     assert card["self_ensemble"] == 2 and card["training"]["epochs"] == 1
     assert "kept self_ensemble 2 from the card it replaces" in said.getvalue()
+    # a run installing into a scratch folder keeps them from the shipped card its weights are meant to replace
+    scratch = tmp_path / "scratch_zoo"
+    call_command(
+        "train", *common, "--epochs", "1", "--install", "--name", "tiny", "--zoo-dir", str(scratch), stdout=said
+    )
+    assert json.loads((scratch / "tiny_x2.json").read_text())["self_ensemble"] == 2
+    assert f"kept self_ensemble 2 from the shipped card {empty_zoo / 'tiny_x2.json'}" in said.getvalue()
+    assert json.loads((empty_zoo / "tiny_x2.json").read_text()) == card  # the shipped card is left as it was
 
 
 def test_compare_optimizers_runs_end_to_end_on_tiny_data(hr_folder, tmp_path, capsys):

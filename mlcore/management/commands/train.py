@@ -71,7 +71,12 @@ class Command(BaseCommand):
         parser.add_argument("--init-from", type=Path, help="start from these weights (matching tensors)")
         parser.add_argument("--run-dir", type=Path, help="default: runs/<name>_x<scale>")
         parser.add_argument("--resume", action="store_true", help="continue from the run folder's checkpoint")
-        parser.add_argument("--install", action="store_true", help="put the best weights into the zoo")
+        parser.add_argument(
+            "--install",
+            action="store_true",
+            help="put the best weights into the zoo, keeping how the card they replace serves the model "
+            "(self_ensemble); a --zoo-dir without that card takes it from the shipped card",
+        )
         parser.add_argument("--zoo-dir", type=Path, default=None, help="default: mlcore/weights")
         parser.add_argument("--hint", default="", help="one-line quality/speed hint shown to users")
         parser.add_argument(
