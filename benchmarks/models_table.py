@@ -43,6 +43,7 @@ def main(rows_path: str) -> None:
         "```bash\n.venv/bin/python manage.py evaluate --models all --scales 2 3 4 --datasets Set5 Set14 BSD100 "
         "--json docs/models.json --record\n```\n"
     )
+    print("Re-measuring some models: name them, and add `--merge` to keep the file's other rows.\n")
     for scale in (2, 3, 4):
         print(f"## ×{scale}\n")
         print("| model | params | Set5 | Set14 | BSD100 | s / MP (Set14) |")

@@ -54,3 +54,32 @@ def test_data_root_comes_from_the_setting_and_a_missing_one_fails(settings, tmp_
     settings.SRSITE_DATA_ROOT = tmp_path / "elsewhere"
     with pytest.raises(CommandError, match=r"No images in .*elsewhere/Set5\. Set SRSITE_DATA_ROOT"):
         call_command("evaluate", "--models", "bicubic", "--scales", "2", "--datasets", "Set5")
+
+
+def test_merge_replaces_the_rows_it_measured_and_keeps_the_others(tmp_path):
+    out = tmp_path / "rows.json"
+    other = {"model": "espcn", "scale": 4, "dataset": "Set14", "psnr": 27.0, "ssim": 0.7, "seconds_per_mp": 0.1}
+    stale = {"model": "bicubic", "scale": 2, "dataset": "Set5", "psnr": 1.0, "ssim": 0.1, "seconds_per_mp": 9.0}
+    out.write_text(json.dumps([other, stale]))  # rows written before degradations were recorded
+    args = ["--models", "bicubic", "--scales", "2", "--datasets", "Set5", "--data-root", str(DATASETS)]
+    call_command("evaluate", *args, "--degradation", "clean", "jpeg:75", "--json", str(out), "--merge")
+    rows = json.loads(out.read_text())
+    assert [(r["model"], r.get("degradation")) for r in rows] == [
+        ("espcn", None),
+        ("bicubic", "clean"),
+        ("bicubic", "jpeg:75"),
+    ]
+    assert rows[0] == other and rows[1]["psnr"] == pytest.approx(PUBLISHED_SET5[2], abs=0.03)
+    assert rows[2]["psnr"] < rows[1]["psnr"]
+
+
+def test_merge_refuses_a_file_it_cannot_read_and_leaves_it_alone(tmp_path):
+    args = ["--models", "bicubic", "--scales", "2", "--datasets", "Set5", "--data-root", str(DATASETS)]
+    with pytest.raises(CommandError, match="--merge needs --json"):
+        call_command("evaluate", *args, "--merge")
+    out = tmp_path / "rows.json"
+    for text in ("{not json", '{"model": "bicubic"}', '[{"psnr": 30}]'):
+        out.write_text(text)
+        with pytest.raises(CommandError, match=f"Cannot merge into {out}"):
+            call_command("evaluate", *args, "--json", str(out), "--merge")
+        assert out.read_text() == text

@@ -22,6 +22,12 @@ class Command(BaseCommand):
         parser.add_argument("--data-root", type=Path, default=settings.SRSITE_DATA_ROOT)
         parser.add_argument("--device", default="cpu")
         parser.add_argument("--json", type=Path, help="write the rows to this JSON file")
+        parser.add_argument(
+            "--merge",
+            action="store_true",
+            help="with --json: keep the file's rows this run did not measure (same model, scale, dataset and "
+            "degradation: replaced in place; new ones appended)",
+        )
         parser.add_argument("--per-image", action="store_true", help="also print each image's numbers")
         parser.add_argument("--record", action="store_true", help="store the clean numbers in the zoo (zoo.json)")
         parser.add_argument(
@@ -44,6 +50,9 @@ class Command(BaseCommand):
         return list(dict.fromkeys(names))
 
     def handle(self, *args, **options):
+        if options["merge"] and not options["json"]:
+            raise CommandError("--merge needs --json: the file whose rows to keep.")
+        earlier = read_rows(options["json"]) if options["merge"] else []
         for scale in options["scales"]:
             if scale not in SCALES:
                 raise CommandError(str(ScaleError(scale)))
@@ -71,9 +80,35 @@ class Command(BaseCommand):
             self.stdout.write(f"\n{label}:\n" + markdown_table([r for r in rows if r.degradation == label]))
         data = [row.as_dict() for row in rows]
         if options["json"]:
-            options["json"].write_text(json.dumps(data, indent=2) + "\n")
+            options["json"].write_text(json.dumps(merged(earlier, data), indent=2) + "\n")
         if options["record"]:
             zoo.record_measurements([r for r in data if r["degradation"] == "clean" and r["model"] != zoo.DEFAULT])
+
+
+def read_rows(path: Path) -> list[dict]:
+    """The rows an earlier ``--json`` wrote ([] when the file is not there yet)."""
+    if not path.exists():
+        return []
+    try:
+        rows = json.loads(path.read_text())
+    except (OSError, ValueError) as exc:
+        raise CommandError(f"Cannot merge into {path}: {exc}") from exc
+    if not isinstance(rows, list) or not all(
+        isinstance(r, dict) and {"model", "scale", "dataset"} <= r.keys() for r in rows
+    ):
+        raise CommandError(f"Cannot merge into {path}: it does not hold evaluate's rows.")
+    return rows
+
+
+def merged(earlier: list[dict], new: list[dict]) -> list[dict]:
+    """``earlier`` with each row ``new`` measured again replaced in place, then ``new``'s other rows."""
+
+    def key(row: dict) -> tuple:
+        return row["model"], row["scale"], row["dataset"], row.get("degradation", "clean")
+
+    fresh = {key(row): row for row in new}
+    kept = [fresh.pop(key(row), row) for row in earlier]
+    return kept + [row for row in new if key(row) in fresh]
 
 
 def markdown_table(rows) -> str:
