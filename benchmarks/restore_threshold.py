@@ -24,7 +24,7 @@ from django.conf import settings  # noqa: E402
 
 from mlcore import choose_model, zoo  # noqa: E402
 from mlcore.checkpoints import ensemble_passes, load  # noqa: E402
-from mlcore.data import degrade_pairs, image_files, make_pairs, split  # noqa: E402
+from mlcore.data import degrade_pairs, held_out, make_pairs  # noqa: E402
 from mlcore.degradations import PIPELINES, Degradation, apply, image_seed  # noqa: E402
 from mlcore.inference import run_network  # noqa: E402
 from mlcore.metrics import psnr  # noqa: E402
@@ -62,8 +62,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     s = args.scale
-    pairs = make_pairs(image_files([args.data_root / "T91", args.data_root / "BSD200"]), s)
-    _, val = split(pairs, 0.1, seed=0)
+    val = make_pairs(held_out(args.data_root), s)
     clean = model(ROOT / "mlcore" / "weights" / f"edsr_lite_x{s}.json")
     photo = model(args.zoo / f"edsr_lite_restore_x{s}.json")
     cards = (args.zoo / f"edsr_lite_{role}_x{s}.json" for role in ("jpeg", "jpeg_low", "denoise"))

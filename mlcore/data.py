@@ -6,12 +6,17 @@ Arrays are float32 in [0, 1], (H, W, C) with C = 1 (luma) for ``y`` networks and
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 from PIL import Image
 
 from mlcore.evaluation import IMAGE_SUFFIXES
 from mlcore.imaging import imresize, modcrop, rgb_to_ycbcr
+
+TRAINING_SETS = ("T91", "BSD200")  # train's default --data, folders under SRSITE_DATA_ROOT
+VAL_SPLIT, SPLIT_SEED = 0.1, 0  # train's default --val-split and --seed
+T = TypeVar("T")
 
 
 @dataclass
@@ -71,13 +76,19 @@ def paired_pairs(lr_dir: Path, hr_dir: Path, scale: int) -> list[Pair]:
     return pairs
 
 
-def split(pairs: list[Pair], fraction: float, seed: int) -> tuple[list[Pair], list[Pair]]:
+def split(pairs: list[T], fraction: float, seed: int) -> tuple[list[T], list[T]]:
     """(train, validation): a seeded random ``fraction`` of the images held out for validation."""
     order = np.random.default_rng(seed).permutation(len(pairs))
     n_val = max(1, round(len(pairs) * fraction)) if fraction > 0 else 0
     val = [pairs[i] for i in sorted(order[:n_val])]
     train = [pairs[i] for i in sorted(order[n_val:])]
     return train, val
+
+
+def held_out(root: Path) -> list[Path]:
+    """The HR images ``train`` validates on by default, so the images its cards' validation numbers come from
+    (``evaluate --datasets validation``): a model can be chosen on them as served, never on a test set."""
+    return split(image_files([Path(root) / name for name in TRAINING_SETS]), VAL_SPLIT, SPLIT_SEED)[1]
 
 
 def network_input(rgb: np.ndarray, channels: str) -> np.ndarray:

@@ -4,6 +4,8 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from mlcore import zoo
+
 from .conftest import DATASETS
 
 # Published bicubic PSNR on Set5 (RCAN's and CARN's tables): ×2, ×3, ×4.
@@ -83,3 +85,15 @@ def test_merge_refuses_a_file_it_cannot_read_and_leaves_it_alone(tmp_path):
         with pytest.raises(CommandError, match=f"Cannot merge into {out}"):
             call_command("evaluate", *args, "--json", str(out), "--merge")
         assert out.read_text() == text
+
+
+def test_validation_is_the_split_train_holds_out_so_it_reproduces_a_card(tmp_path):
+    """fsrcnn ×2 serves one float32 view, so evaluate on the held-out images gives its card's validation number."""
+    out = tmp_path / "rows.json"
+    args = ["--models", "fsrcnn", "--scales", "2", "--datasets", "validation", "--data-root", str(DATASETS)]
+    call_command("evaluate", *args, "--json", str(out))
+    [row] = json.loads(out.read_text())
+    card = zoo.cards()[("fsrcnn", 2)]
+    assert "self_ensemble" not in card and row["images"] == 29  # 10 % of T91 (91) + BSD200 (200)
+    assert row["psnr"] == pytest.approx(card["validation"]["psnr"], abs=0.001)
+    assert row["ssim"] == pytest.approx(card["validation"]["ssim"], abs=0.0001)

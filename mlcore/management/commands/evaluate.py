@@ -7,9 +7,12 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from mlcore import zoo
+from mlcore.data import held_out
 from mlcore.degradations import parse
 from mlcore.errors import SCALES, ModelError, ScaleError
 from mlcore.evaluation import dataset_images, evaluate_images, summarise, warm_up
+
+VALIDATION = "validation"
 
 
 class Command(BaseCommand):
@@ -18,7 +21,13 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--models", nargs="+", default=["all"], help="zoo names, 'default' or 'all'")
         parser.add_argument("--scales", nargs="+", type=int, default=list(SCALES))
-        parser.add_argument("--datasets", nargs="+", default=["Set5", "Set14", "BSD100"])
+        parser.add_argument(
+            "--datasets",
+            nargs="+",
+            default=["Set5", "Set14", "BSD100"],
+            help=f"folders under --data-root; {VALIDATION}: the images train holds out by default (its cards' "
+            "validation numbers), for choosing weights as served without a test set",
+        )
         parser.add_argument("--data-root", type=Path, default=settings.SRSITE_DATA_ROOT)
         parser.add_argument("--device", default="cpu")
         parser.add_argument("--json", type=Path, help="write the rows to this JSON file")
@@ -57,7 +66,8 @@ class Command(BaseCommand):
             if scale not in SCALES:
                 raise CommandError(str(ScaleError(scale)))
         try:
-            files = {d: dataset_images(options["data_root"], d) for d in options["datasets"]}
+            root = options["data_root"]
+            files = {d: held_out(root) if d == VALIDATION else dataset_images(root, d) for d in options["datasets"]}
             degradations = {name: parse(name) for name in options["degradation"]}
         except FileNotFoundError as exc:
             raise CommandError(f"{exc} Set SRSITE_DATA_ROOT or pass --data-root.") from exc

@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from mlcore import zoo
 from mlcore.archs import ARCHS
-from mlcore.data import image_files, make_pairs, paired_pairs, split
+from mlcore.data import SPLIT_SEED, TRAINING_SETS, VAL_SPLIT, image_files, make_pairs, paired_pairs, split
 from mlcore.degradations import PIPELINES
 from mlcore.errors import SCALES
 from mlcore.management import training_packages
@@ -46,10 +46,10 @@ class Command(BaseCommand):
         parser.add_argument("--arch-arg", nargs="*", default=[], metavar="KEY=VALUE", help="e.g. width=48 blocks=6")
         parser.add_argument("--name", help="zoo name (default: the architecture)")
         root = settings.SRSITE_DATA_ROOT
-        parser.add_argument("--data", nargs="+", type=Path, default=[root / "T91", root / "BSD200"])
+        parser.add_argument("--data", nargs="+", type=Path, default=[root / name for name in TRAINING_SETS])
         parser.add_argument("--lr-dir", type=Path, help="paired layout: LR images (with --hr-dir)")
         parser.add_argument("--hr-dir", type=Path)
-        parser.add_argument("--val-split", type=float, default=0.1)
+        parser.add_argument("--val-split", type=float, default=VAL_SPLIT)
         parser.add_argument("--val-data", type=Path, help="a folder of HR validation images instead of a split")
         parser.add_argument("--epochs", type=int, default=10)
         parser.add_argument("--iterations", type=int, help="total steps (overrides --epochs)")
@@ -65,7 +65,7 @@ class Command(BaseCommand):
         parser.add_argument("--lr", type=float, default=1e-3)
         parser.add_argument("--schedule", choices=SCHEDULES, default="cosine")
         parser.add_argument("--loss", choices=LOSSES, default="l1")
-        parser.add_argument("--seed", type=int, default=0)
+        parser.add_argument("--seed", type=int, default=SPLIT_SEED)
         parser.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
         parser.add_argument("--threads", type=int, help="torch CPU threads")
         parser.add_argument("--init-from", type=Path, help="start from these weights (matching tensors)")
