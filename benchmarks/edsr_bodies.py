@@ -4,8 +4,9 @@
 
 One 1024×768 output, channels-last as inference runs it, random weights (speed does not depend on them),
 the best of ``--repeats`` after a warm-up; ``--bf16-body`` runs the bodies in bfloat16, as the CPU engine runs
-edsr_lite on CPUs with AMX (``mlcore.runtime.BF16_BODY_ON_CPU``). Without the colour handling and tiling of a whole
-``mlcore.upscale`` call (``make bench`` measures that for the shipped models). Pause training while measuring.
+edsr_lite on CPUs with AMX or AVX-512 BF16 (``mlcore.runtime.BF16_BODY_ON_CPU``). Without the colour handling
+and tiling of a whole ``mlcore.upscale`` call (``make bench`` measures that for the shipped models). Pause
+training while measuring.
 """
 
 import argparse
@@ -26,7 +27,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--bf16-body", action="store_true", help="the body in bfloat16 (AMX), as served")
+    parser.add_argument("--bf16-body", action="store_true", help="the body in bfloat16, as served (native_bf16)")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
     import torch

@@ -71,7 +71,7 @@ def make_openvino(net, threads: int, passes: int = 1):
 
 RUNTIMES = {
     "eager": make_eager,
-    "eager-bf16": lambda net, threads, passes=1: make_eager(net, threads, passes, bf16_body=True),  # bfloat16 (AMX)
+    "eager-bf16": lambda net, threads, passes=1: make_eager(net, threads, passes, bf16_body=True),  # native_bf16 CPUs
     "onnxruntime": make_onnxruntime,
     "openvino": make_openvino,
     "torch.compile": make_compile,

@@ -8,10 +8,11 @@ On the CPU that graph runs in ONNX Runtime where it measured at least 1.3× fast
 outputs within one 8-bit step (docs/speed.md): fsrcnn and espcn; edsr_lite and srcnn stay on PyTorch, whose
 channels-last convolutions run them near this machine's matmul rate. A model card's ``self_ensemble`` (the ×2
 JPEG and noise models: 2, every edsr_lite ×3 / ×4: 2 / 4) runs the network on that many flipped views inside the
-same graph and averages them (:func:`self_ensemble`). On CPUs with AMX, edsr_lite runs its residual body in
-bfloat16 (the network 2–3.4× faster) where its outputs stayed within one 8-bit step of float32 on all of Set5
-and Set14: at ×2 always; at ×3 and ×4 only with at least 2 and 4 views, whose mean averages bfloat16's
-rounding too (one view alone was two steps off on a few values).
+same graph and averages them (:func:`self_ensemble`). On CPUs that compute bfloat16 natively (AMX or AVX-512
+BF16: :func:`native_bf16`), edsr_lite runs its residual body in bfloat16 (the network 2–3.4× faster) where its
+outputs stayed within one 8-bit step of float32 on all of Set5 and Set14: at ×2 always; at ×3 and ×4 only with
+at least 2 and 4 views, whose mean averages bfloat16's rounding too (one view alone was two steps off on a few
+values).
 CUDA keeps PyTorch. The ONNX graph is
 exported once per weights hash into a git-ignored folder beside the weights and reused by every process;
 when it cannot be exported or loaded, PyTorch runs instead.
@@ -44,7 +45,7 @@ GRAPH_VERSION = 5  # in the cached file's name: a change to ``Tile`` must not re
 # Architectures whose whole tile ONNX Runtime did not run ≥ 1.3× faster than PyTorch on the CPU (docs/speed.md,
 # "Whole tile, by runtime").
 TORCH_ON_CPU = {"EDSRLite", "SRCNN"}
-# (architecture, scale) → the fewest self-ensemble views with which its body runs in bfloat16 on CPUs with AMX:
+# (architecture, scale) → the fewest self-ensemble views with which its body runs in bfloat16 (:func:`native_bf16`):
 # every shipped model of these, run with its card's views, measured within one 8-bit step of float32 run the same
 # way on Set5 and Set14 (benchmarks/bf16_check.py; docs/speed.md "Third wave" and "bfloat16 bought views"; three
 # photos re-checked by tests/mlcore/test_runtime.py). One view at ×3 was two steps off on 90 values, ×4 with two
@@ -243,12 +244,20 @@ def bf16_body_declared(net, passes: int = 1) -> bool:
     return fewest is not None and passes >= fewest
 
 
+@functools.cache
+def native_bf16() -> bool:
+    """Whether this CPU computes in bfloat16 itself: AMX tiles (Intel Xeon since Sapphire Rapids) or AVX-512 BF16
+    (AMD EPYC since Zen 4, Intel Cooper Lake). Without either, oneDNN emulates bfloat16 convolutions, slower than
+    float32. Both measured here: bfloat16 matmul 403 GFLOP/s on an AMX Xeon, 411 on an AVX-512 BF16 EPYC, against
+    178 / 150 in float32 (docs/speed.md)."""
+    checks = ("_is_amx_tile_supported", "_is_avx512_bf16_supported")  # private: absent in other torch builds
+    return any(getattr(torch.cpu, check, lambda: False)() for check in checks)
+
+
 def bf16_body_on_cpu(net, passes: int = 1) -> bool:
     """Whether ``net`` run with ``passes`` views runs its body in bfloat16 on this CPU: declared
-    (:func:`bf16_body_declared`) and AMX present (without it bfloat16 convolutions are emulated and slower than
-    float32)."""
-    has_amx = getattr(torch.cpu, "_is_amx_tile_supported", lambda: False)  # private: absent in other torch builds
-    return bf16_body_declared(net, passes) and has_amx()
+    (:func:`bf16_body_declared`) and computed natively (:func:`native_bf16`)."""
+    return bf16_body_declared(net, passes) and native_bf16()
 
 
 def graph_path(weights_dir: Path, weights_hash: str, passes: int = 1) -> Path:

@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import numpy as np
 import pytest
 import torch
@@ -17,6 +19,7 @@ from mlcore.runtime import (
     bf16_body_on_cpu,
     graph_path,
     make_engine,
+    native_bf16,
     self_ensemble,
     torch_engine,
 )
@@ -106,6 +109,12 @@ def test_bf16_body_is_declared_for_shipped_models():
     assert expected <= set(BF16_SHIPPED)
     # Fewer views of a ×4 body were two steps off float32 on Set5/Set14 (three: one value): not declared.
     assert not bf16_body_declared(served_views("edsr_lite", 4)[0], 3)
+
+
+def test_native_bf16_is_what_the_cpu_says_it_has():
+    # torch's checks are private; /proc/cpuinfo names the two features that compute bfloat16 (AMX, AVX-512 BF16)
+    flags = next(line for line in Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("flags"))
+    assert native_bf16() == bool({"amx_tile", "avx512_bf16"} & set(flags.split(":", 1)[1].split()))
 
 
 @pytest.mark.parametrize(("name", "scale"), BF16_SHIPPED)
