@@ -219,11 +219,17 @@ def export_onnx(module: nn.Module, example: torch.Tensor, path: Path) -> Path:
 
 
 def onnx_session(path: Path) -> Callable[[np.ndarray], np.ndarray]:
-    """ONNX Runtime on the CPU with PyTorch's thread count: ``run(x)`` → the graph's first output."""
+    """ONNX Runtime on the CPU with PyTorch's thread count: ``run(x)`` → the graph's first output.
+
+    Its threads sleep when a run ends instead of spinning for the next one: spinning threads took a core from
+    whatever ran next on this 2-core machine (another session, PyTorch, the PNG encoder, the web process). In
+    ``make bench``, where a model's tile graph and its network take turns, espcn ×4's whole call went from
+    0.040–0.044 to 0.030 s/MP; a call alone measured the same either way (docs/speed.md)."""
     import onnxruntime as ort
 
     options = ort.SessionOptions()
     options.intra_op_num_threads, options.inter_op_num_threads = torch.get_num_threads(), 1
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
     return lambda x: session.run(None, {"x": np.ascontiguousarray(x)})[0]
 
