@@ -91,8 +91,11 @@ def test_validation_is_the_split_train_holds_out_so_it_reproduces_a_card(tmp_pat
     """fsrcnn ×2 serves one float32 view, so evaluate on the held-out images gives its card's validation number."""
     out = tmp_path / "rows.json"
     args = ["--models", "fsrcnn", "--scales", "2", "--datasets", "validation", "--data-root", str(DATASETS)]
-    call_command("evaluate", *args, "--json", str(out))
+    zoo_file = zoo.WEIGHTS_DIR / zoo.ZOO_FILE
+    measured = zoo_file.read_text()
+    call_command("evaluate", *args, "--json", str(out), "--record")
     [row] = json.loads(out.read_text())
+    assert zoo_file.read_text() == measured  # --record keeps test-set numbers only
     card = zoo.cards()[("fsrcnn", 2)]
     assert "self_ensemble" not in card and row["images"] == 29  # 10 % of T91 (91) + BSD200 (200)
     assert row["psnr"] == pytest.approx(card["validation"]["psnr"], abs=0.001)
