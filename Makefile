@@ -6,7 +6,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 WORKERS ?= 2
 WEB_WORKERS ?= 2
 
-.PHONY: run serve test test-unit test-integration lint chromium screenshots bench evaluate fuzz clean
+.PHONY: run serve test test-unit test-integration lint chromium redis-server screenshots bench evaluate fuzz clean
 
 # The settings default to production (DEBUG off, a secret key required): the development targets turn DEBUG
 # on unless the environment says otherwise. `serve` is production and turns it off unless told.
@@ -47,6 +47,10 @@ serve: .venv/.installed
 chromium:
 	@test -x /usr/bin/chromium || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
+# The unit tests count across processes on a real Redis too (tests/enhance/test_attempt_counts.py).
+redis-server:
+	@command -v redis-server >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null; }
+
 lint: .venv/.installed
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
@@ -55,7 +59,7 @@ lint: .venv/.installed
 	$(PY) manage.py check
 
 # The quick loop: lint, import contracts, migrations check, unit and browser tests (no live servers).
-test-unit: .venv/.installed chromium lint
+test-unit: .venv/.installed chromium redis-server lint
 	$(PY) -m pytest
 
 # Everything: the quick loop, then the scale-out run on real servers.
