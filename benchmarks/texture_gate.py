@@ -23,8 +23,8 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "srsite.settings_engine")  # for SRSITE_DATA_ROOT
 
 from django.conf import settings  # noqa: E402
-from restore_threshold import model  # noqa: E402
 
+from benchmarks.restore_threshold import model  # noqa: E402
 from mlcore import zoo  # noqa: E402
 from mlcore.data import held_out, make_pairs  # noqa: E402
 from mlcore.degradations import Degradation, apply, image_seed  # noqa: E402
