@@ -6,9 +6,9 @@ converted at full size, so the work around the network is a few passes over the 
 
 On the CPU that graph runs in ONNX Runtime where it measured at least 1.3× faster than PyTorch with
 outputs within one 8-bit step (docs/speed.md): fsrcnn and espcn; edsr_lite and srcnn stay on PyTorch, whose
-channels-last convolutions run them near this machine's matmul rate. A model card's ``self_ensemble`` (2: the ×2
-JPEG and noise models, the ×3 photo and JPEG models; 4: the ×3 default and every ×4 edsr_lite) runs the network on
-that many flipped views inside the same graph and averages them (:func:`self_ensemble`). On CPUs that compute
+channels-last convolutions run them near this machine's matmul rate. A model card's ``self_ensemble`` (how many:
+the cards say; the README lists them) runs the network on that many flipped views inside the same graph and
+averages them (:func:`self_ensemble`). On CPUs that compute
 bfloat16 natively (AMX or AVX-512 BF16: :func:`native_bf16`), edsr_lite runs its residual body in bfloat16 (the
 network 2–3.4× faster) where its outputs stayed within one 8-bit step of float32 on all of Set5 and Set14: at ×2
 always; at ×3 and ×4 only with at least 2 and 4 views, whose mean averages bfloat16's rounding too (one view alone
