@@ -25,12 +25,12 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "srsite.settings_engine")  # for
 from django.conf import settings  # noqa: E402
 
 from benchmarks.restore_threshold import model  # noqa: E402
-from mlcore import zoo  # noqa: E402
+from mlcore import choose_model  # noqa: E402
 from mlcore.data import held_out, make_pairs  # noqa: E402
 from mlcore.degradations import Degradation, apply, image_seed  # noqa: E402
 from mlcore.inference import run_network  # noqa: E402
 from mlcore.metrics import psnr  # noqa: E402
-from mlcore.restoration import NOISE_SIGMA_THRESHOLD, noise_sigma  # noqa: E402
+from mlcore.restoration import noise_sigma  # noqa: E402
 
 
 def main() -> None:
@@ -42,22 +42,27 @@ def main() -> None:
     s, weights = args.scale, ROOT / "mlcore" / "weights"
     val = make_pairs(held_out(args.data_root), s)
     clean = model(weights / f"edsr_lite_x{s}.json")
-    restoring = model(weights / f"{zoo.denoising_model(s) or zoo.restoring_model(s)}_x{s}.json")
+    restoring = {}  # the model auto takes for a noisy PNG (the noise model where the zoo has one), as choose_model says
     print(f"×{s}, {len(val)} validation images; change in mean PSNR (dB) against the clean model for all:")
     for sigma in (0, 5, 7.5, 10, 12):
         today = gated = 0.0
         lines = []
         for p in val:
             sent = apply(p.hr, s, Degradation(noise=sigma, seed=image_seed(p.name)))
-            gray = sent.convert("L")
-            read, halved = noise_sigma(np.asarray(gray)), noise_sigma(np.asarray(gray.reduce(2)))
-            if read < NOISE_SIGMA_THRESHOLD:
-                continue  # auto keeps the clean model either way
+            choice = choose_model(sent, scale=s)  # the shipped zoo's routing, as auto serves it
+            if not choice.restoring:
+                continue  # auto keeps the clean model, with or without the gate
+            if choice.name not in restoring:
+                restoring[choice.name] = model(weights / f"{choice.name}_x{s}.json")
+            read = choice.inspection.noise_sigma
+            halved = noise_sigma(np.asarray(sent.convert("L").reduce(2)))
+            keep_clean = halved >= read  # the gate
             lr = np.asarray(sent)
-            a, b = (psnr(run_network(net, lr, s, passes=passes), p.hr, scale=s) for net, passes in (clean, restoring))
+            nets = (clean, restoring[choice.name])
+            a, b = (psnr(run_network(net, lr, s, passes=passes), p.hr, scale=s) for net, passes in nets)
             today += b - a
-            gated += 0.0 if halved >= read else b - a
-            gate = "gated" if halved >= read else "     "
+            gated += 0.0 if keep_clean else b - a
+            gate = "gated" if keep_clean else "     "
             line = f"{p.name:>8}: σ {read:5.1f}, halved {halved:5.1f} {gate} clean {a:.3f}, restoring {b:.3f}"
             lines.append("    " + line)
         n = len(val)
