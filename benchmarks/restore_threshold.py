@@ -63,7 +63,7 @@ def main() -> None:
     args = parser.parse_args()
     s = args.scale
     val = make_pairs(held_out(args.data_root), s)
-    clean = model(ROOT / "mlcore" / "weights" / f"edsr_lite_x{s}.json")
+    clean = model(zoo.card_path(zoo.default_model(s), s))
     photo = model(args.zoo / f"edsr_lite_restore_x{s}.json")
     cards = (args.zoo / f"edsr_lite_{role}_x{s}.json" for role in ("jpeg", "jpeg_low", "denoise"))
     jpeg_model, low_model, noise_model = (model(card) if card.exists() else None for card in cards)

@@ -25,7 +25,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "srsite.settings_engine")  # for
 from django.conf import settings  # noqa: E402
 
 from benchmarks.restore_threshold import model  # noqa: E402
-from mlcore import choose_model  # noqa: E402
+from mlcore import choose_model, zoo  # noqa: E402
 from mlcore.data import held_out, make_pairs  # noqa: E402
 from mlcore.degradations import Degradation, apply, image_seed  # noqa: E402
 from mlcore.inference import run_network  # noqa: E402
@@ -39,9 +39,9 @@ def main() -> None:
     parser.add_argument("--data-root", type=Path, default=settings.SRSITE_DATA_ROOT)
     parser.add_argument("--verbose", action="store_true", help="a line per image auto restores")
     args = parser.parse_args()
-    s, weights = args.scale, ROOT / "mlcore" / "weights"
+    s = args.scale
     val = make_pairs(held_out(args.data_root), s)
-    clean = model(weights / f"edsr_lite_x{s}.json")
+    clean = model(zoo.card_path(zoo.default_model(s), s))
     restoring = {}  # the model auto takes for a noisy PNG (the noise model where the zoo has one), as choose_model says
     print(f"×{s}, {len(val)} validation images; change in mean PSNR (dB) against the clean model for all:")
     for sigma in (0, 5, 7.5, 10, 12):
@@ -53,7 +53,7 @@ def main() -> None:
             if not choice.restoring:
                 continue  # auto keeps the clean model, with or without the gate
             if choice.name not in restoring:
-                restoring[choice.name] = model(weights / f"{choice.name}_x{s}.json")
+                restoring[choice.name] = model(zoo.card_path(choice.name, s))
             read = choice.inspection.noise_sigma
             halved = noise_sigma(np.asarray(sent.convert("L").reduce(2)))
             keep_clean = halved >= read  # the gate
