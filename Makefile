@@ -6,7 +6,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 WORKERS ?= 2
 WEB_WORKERS ?= 2
 
-.PHONY: run serve test test-unit test-integration lint chromium redis-server screenshots bench evaluate fuzz clean
+.PHONY: run serve test test-unit test-integration lint system-packages screenshots bench evaluate fuzz clean
 
 # The settings default to production (DEBUG off, a secret key required): the development targets turn DEBUG
 # on unless the environment says otherwise. `serve` is production and turns it off unless told.
@@ -44,12 +44,10 @@ serve: .venv/.installed
 	.venv/bin/gunicorn srsite.wsgi:application -b 127.0.0.1:$(PORT) -w $(WEB_WORKERS) --timeout 120 --access-logfile - & \
 	wait
 
-chromium:
-	@test -x /usr/bin/chromium || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
-
-# The unit tests count across processes on a real Redis too (tests/enhance/test_attempt_counts.py).
-redis-server:
-	@command -v redis-server >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null; }
+# Debian packages from apt when missing, in one apt call: the browser tests drive chromium; the unit tests count
+# across processes on a real Redis too (tests/enhance/test_attempt_counts.py).
+system-packages:
+	@bash scripts/system_packages.sh chromium redis-server
 
 lint: .venv/.installed
 	.venv/bin/ruff check .
@@ -59,7 +57,7 @@ lint: .venv/.installed
 	$(PY) manage.py check
 
 # The quick loop: lint, import contracts, migrations check, unit and browser tests (no live servers).
-test-unit: .venv/.installed chromium redis-server lint
+test-unit: .venv/.installed system-packages lint
 	$(PY) -m pytest
 
 # Everything: the quick loop, then the scale-out run on real servers.
@@ -71,7 +69,7 @@ test-integration: .venv/.installed
 	bash scripts/integration.sh
 
 # Refresh docs/screenshots/ from the browser test.
-screenshots: .venv/.installed chromium
+screenshots: .venv/.installed system-packages
 	SCREENSHOTS_DIR=docs/screenshots $(PY) -m pytest tests/e2e
 
 bench: .venv/.installed

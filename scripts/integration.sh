@@ -9,14 +9,7 @@ PY=${PY:-.venv/bin/python}
 BIN=$(dirname "$PY")
 export PYTHONDONTWRITEBYTECODE=1
 
-need=()
-ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1 || need+=(postgresql)
-command -v redis-server >/dev/null || need+=(redis-server)
-if ((${#need[@]})); then
-  echo "integration: installing ${need[*]} (apt)"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
-fi
+bash scripts/system_packages.sh postgresql redis-server
 PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
 
 as_postgres() {  # initdb refuses to run as root
