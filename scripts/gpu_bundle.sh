@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Makes what scripts/train_gpu.sh needs to travel to a rented GPU, inside the repo but git-ignored (copy both
 # to the GPU machine with the tree; together about 50 MB):
-#   .gpudata/  T91 and BSD200 as lossless WebP (42 MB instead of 61; every pixel checked equal to the PNG)
+#   .gpudata/  T91 and BSD200 as lossless WebP (42 MB instead of 61; every pixel checked equal to the PNG), and
+#              Set5 and Set14 for benchmarks/cuda_check.py (never trained on: train reads T91 and BSD200)
 #   .whl/      Django at requirements.txt's version and what it needs, pure-Python wheels (the GPU image has none)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,7 +16,7 @@ import numpy as np
 from django.conf import settings
 from PIL import Image
 
-for name in ("T91", "BSD200"):
+for name in ("T91", "BSD200", "Set5", "Set14"):  # the last two for the CUDA check only
     out = Path(".gpudata") / name
     out.mkdir(parents=True, exist_ok=True)
     for source in sorted((settings.SRSITE_DATA_ROOT / name).glob("*.png")):

@@ -101,6 +101,9 @@ class SRNet(nn.Module):
     # Run the inner layers given to :meth:`in_body_precision` in bfloat16, float32 in and out: set by an engine
     # (mlcore.runtime) where that was measured within one 8-bit step of float32, and by training steps on request.
     bf16_body: bool = False
+    # The body's dtype when ``bf16_body`` is set: bfloat16 everywhere it is served; float16 is measured on CUDA
+    # beside it (benchmarks/cuda_check.py).
+    body_dtype: torch.dtype = torch.bfloat16
     has_bf16_body: bool = False  # True in architectures whose forward runs part of itself through in_body_precision
 
     def __init__(self, scale: int):
@@ -125,12 +128,12 @@ class SRNet(nn.Module):
         raise NotImplementedError
 
     def in_body_precision(self, module: nn.Module, x: torch.Tensor) -> torch.Tensor:
-        """``module(x)``, in bfloat16 when :attr:`bf16_body` is set (the layers between a network's float32
-        input and output layers, which carry most of its arithmetic)."""
+        """``module(x)``, in bfloat16 (:attr:`body_dtype`) when :attr:`bf16_body` is set (the layers between a
+        network's float32 input and output layers, which carry most of its arithmetic)."""
         if not self.bf16_body:
             return module(x)
-        with torch.autocast(x.device.type, dtype=torch.bfloat16):
-            return module(x.to(torch.bfloat16)).float()
+        with torch.autocast(x.device.type, dtype=self.body_dtype):
+            return module(x.to(self.body_dtype)).float()
 
     @property
     def has_phases(self) -> bool:
