@@ -20,10 +20,10 @@ Reads the datasets from SRSITE_DATA_ROOT (scripts/train_gpu.sh points it at its 
 """
 
 import argparse
+import contextlib
 import datetime
 import os
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -36,7 +36,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "srsite.settings_engine")  # for
 import torch  # noqa: E402
 from django.conf import settings  # noqa: E402
 
-from benchmarks.measure import machine  # noqa: E402
+from benchmarks.measure import best_of, machine, tiled  # noqa: E402
 from mlcore import zoo  # noqa: E402
 from mlcore.checkpoints import ensemble_passes, load  # noqa: E402
 from mlcore.evaluation import dataset_images  # noqa: E402
@@ -47,57 +47,41 @@ VARIANTS = ("fp32", "tf32", "bf16", "fp16")  # fp32 (strict) is the reference
 SPEED_UP_TO_ADOPT = 1.3  # the runtime rule (docs/speed.md)
 
 
-class Precision:
-    """A context for one variant: TensorFloat-32 on or off for the device's convolutions and matmuls."""
+LOW_BODY = {"bf16": torch.bfloat16, "fp16": torch.float16}
 
-    def __init__(self, variant: str):
-        self.tf32 = variant != "fp32"
 
-    def __enter__(self):
-        self.saved = torch.backends.cudnn.allow_tf32, torch.backends.cuda.matmul.allow_tf32
-        torch.backends.cudnn.allow_tf32 = torch.backends.cuda.matmul.allow_tf32 = self.tf32
-
-    def __exit__(self, *exc):
-        torch.backends.cudnn.allow_tf32, torch.backends.cuda.matmul.allow_tf32 = self.saved
+@contextlib.contextmanager
+def precision(variant: str):
+    """TensorFloat-32 on for the device's convolutions and matmuls, except in the strict ``fp32`` reference."""
+    saved = torch.backends.cudnn.allow_tf32, torch.backends.cuda.matmul.allow_tf32
+    torch.backends.cudnn.allow_tf32 = torch.backends.cuda.matmul.allow_tf32 = variant != "fp32"
+    try:
+        yield
+    finally:
+        torch.backends.cudnn.allow_tf32, torch.backends.cuda.matmul.allow_tf32 = saved
 
 
 def engine(net, variant: str, device: str, passes: int):
     """``variant``'s engine for ``net`` on ``device``: float32, or a copy whose body runs in bf16 / fp16."""
-    if variant in ("fp32", "tf32"):
-        return torch_engine(net, device, passes=passes)
-    low = with_bf16_body(net)  # the body through in_body_precision, in the variant's dtype
-    low.body_dtype = torch.bfloat16 if variant == "bf16" else torch.float16
-    return torch_engine(low, device, passes=passes)
-
-
-def synchronize(device: str) -> None:
-    if device.startswith("cuda"):
-        torch.cuda.synchronize()
+    low = variant in LOW_BODY
+    return torch_engine(with_bf16_body(net, LOW_BODY[variant]) if low else net, device, passes=passes)
 
 
 def photo(megapixels: float, images: list[Path]) -> np.ndarray:
     """An 8-bit RGB LR input of about ``megapixels`` (4:3), tiled from the largest of ``images``."""
     source = max((np.asarray(Image.open(p).convert("RGB")) for p in images), key=lambda a: a.size)
-    w = max(round((megapixels * 1e6 * 4 / 3) ** 0.5), 16)
-    h = max(w * 3 // 4, 16)
-    reps = (h // source.shape[0] + 1, w // source.shape[1] + 1, 1)
-    return np.ascontiguousarray(np.tile(source, reps)[:h, :w])
+    width = max(round((megapixels * 1e6 * 4 / 3) ** 0.5), 16)
+    return tiled(source, max(width * 3 // 4, 16), width)
 
 
 def timed(fn, repeats: int, device: str) -> tuple[float, float]:
-    """(best seconds of ``repeats`` calls after a warm-up, peak device memory in MB; 0 off CUDA)."""
-    fn()
-    synchronize(device)
-    if device.startswith("cuda"):
+    """(``best_of`` seconds, the device memory the calls peaked at in MB; 0 off CUDA). Every call ends by copying
+    its result to the host, which waits for the device: no explicit synchronisation is needed."""
+    cuda = device.startswith("cuda")
+    if cuda:
         torch.cuda.reset_peak_memory_stats()
-    best = float("inf")
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        synchronize(device)
-        best = min(best, time.perf_counter() - start)
-    peak = torch.cuda.max_memory_allocated() / 2**20 if device.startswith("cuda") else 0.0
-    return best, peak
+    seconds = best_of(fn, repeats)
+    return seconds, torch.cuda.max_memory_allocated() / 2**20 if cuda else 0.0
 
 
 def check_model(name: str, scale: int, args, images: list[Path], lr: np.ndarray | None) -> list[dict]:
@@ -112,10 +96,10 @@ def check_model(name: str, scale: int, args, images: list[Path], lr: np.ndarray 
     }
     for path in images:
         hr = np.asarray(Image.open(path).convert("RGB"))
-        with Precision("fp32"):
+        with precision("fp32"):
             reference = engines["fp32"](hr).astype(int)
         for v in variants[1:]:
-            with Precision(v):
+            with precision(v):
                 diff = np.abs(engines[v](hr).astype(int) - reference)
             rows[v]["largest"] = max(rows[v]["largest"], int(diff.max()))
             rows[v]["over"] += int((diff > 1).sum())
@@ -124,14 +108,14 @@ def check_model(name: str, scale: int, args, images: list[Path], lr: np.ndarray 
     mp = lr.shape[0] * lr.shape[1] * scale * scale / 1e6
     for v in variants:
         runner = _Runner(net, scale, args.device, engines[v])
-        with Precision(v):
+        with precision(v):
             call = lambda runner=runner: upscale_array(lr, runner, tile, lambda: None)  # noqa: E731
             seconds, peak = timed(call, args.repeats, args.device)
-        rows[v].update(s_per_mp=seconds / mp, peak_mb=peak, tile=tile)
+        rows[v].update(s_per_mp=seconds / mp, peak_mb=peak)
     return list(rows.values())
 
 
-def report(rows: list[dict], served: list[dict], args, lr: np.ndarray) -> str:
+def report(rows: list[dict], served: dict, args, lr: np.ndarray) -> str:
     lines = [
         f"Measured {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC on {machine()};",
         f"device {device_name(args.device)};",
@@ -156,8 +140,11 @@ def report(rows: list[dict], served: list[dict], args, lr: np.ndarray) -> str:
             f"| {r['model']} | ×{r['scale']} | {r['views']} | {r['variant']} | {r['largest']} | {r['over']:,} "
             f"| {timing} | {adopt} |"
         )
-    lines += ["", "`mlcore.upscale(image, scale=s, model='default', device=...)` as served today (whole call):", ""]
-    lines += [f"- ×{r['scale']}: {r['s_per_mp']:.4f} s / output MP ({r['model']})" for r in served]
+    lines += [
+        "",
+        f"`mlcore.upscale(image, scale={served['scale']}, model='default', device=...)` as served today (whole call, "
+        f"{served['model']}): {served['s_per_mp']:.4f} s / output MP.",
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -182,7 +169,7 @@ def main(argv: list[str] | None = None) -> str:
         raise SystemExit("No CUDA device here: pass --device cpu for a dry run.")
     images = [p for dataset in args.datasets for p in dataset_images(args.data_root, dataset)]
     lr = photo(args.megapixels, images)
-    rows, served = [], []
+    rows = []
     for scale in args.scales:
         for name in zoo.model_names(scale):
             if name == zoo.BICUBIC or (args.models and name not in args.models):
@@ -194,7 +181,7 @@ def main(argv: list[str] | None = None) -> str:
     call = lambda: upscale(image, scale=scale, model="default", device=args.device)  # noqa: E731
     seconds, _ = timed(call, args.repeats, args.device)
     mp = lr.shape[0] * lr.shape[1] * scale**2 / 1e6
-    served.append({"scale": scale, "model": zoo.default_model(scale), "s_per_mp": seconds / mp})
+    served = {"scale": scale, "model": zoo.default_model(scale), "s_per_mp": seconds / mp}
     text = report(rows, served, args, lr)
     if args.out:
         args.out.write_text(text)

@@ -7,6 +7,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
+
 
 def best_of(fn: Callable[[], object], repeats: int) -> float:
     """Seconds of the fastest of ``repeats`` calls, after one warm-up call."""
@@ -54,6 +56,13 @@ def peak_rss_mb(fn: Callable[[], object], every: float = 0.002) -> float:
         done.set()
         sampler.join()
     return max(peak[0], _rss_bytes()) / 2**20 - before / 2**20
+
+
+def tiled(image: np.ndarray, height: int, width: int) -> np.ndarray:
+    """``image`` (H, W[, C]) repeated side by side and cropped to ``height`` × ``width``: a benchmark input of any
+    size with a photo's content."""
+    reps = (height // image.shape[0] + 1, width // image.shape[1] + 1) + (1,) * (image.ndim - 2)
+    return np.ascontiguousarray(np.tile(image, reps)[:height, :width])
 
 
 def matmul_gflops(n: int = 2048, repeats: int = 5, dtype=None) -> float:

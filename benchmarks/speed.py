@@ -23,7 +23,15 @@ from PIL import Image
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.measure import best_of, best_of_each, core_gflop_per_mp, machine, matmul_gflops, peak_rss_mb  # noqa: E402
+from benchmarks.measure import (  # noqa: E402
+    best_of,
+    best_of_each,
+    core_gflop_per_mp,
+    machine,
+    matmul_gflops,
+    peak_rss_mb,
+    tiled,
+)
 
 DATASETS = ROOT.parent / "shared" / "datasets"
 PEERS = ROOT.parent / "shared" / "peers" / "opencv_dnn_superres"
@@ -36,7 +44,7 @@ def photo() -> Image.Image:
     if not source:
         raise SystemExit(f"No images in {DATASETS / 'BSD100'}.")
     hr = np.asarray(Image.open(source[0]).convert("RGB"))
-    return Image.fromarray(np.tile(hr, (HR_H // hr.shape[0] + 1, HR_W // hr.shape[1] + 1, 1))[:HR_H, :HR_W])
+    return Image.fromarray(tiled(hr, HR_H, HR_W))
 
 
 def opencv_calls(algo: str, pb: str, scale: int, lr: Image.Image):

@@ -178,10 +178,11 @@ def _padded(tile: np.ndarray, pad: int) -> np.ndarray:
     return np.ascontiguousarray(padded.transpose(2, 0, 1)[None])
 
 
-def with_bf16_body(net):
-    """A copy of ``net`` that runs its body in bfloat16; ``net`` itself is left as it is (it may be shared)."""
+def with_bf16_body(net, dtype: torch.dtype = torch.bfloat16):
+    """A copy of ``net`` that runs its body in bfloat16 (or ``dtype``: float16 is measured on CUDA by
+    benchmarks/cuda_check.py); ``net`` itself is left as it is (it may be shared)."""
     net = copy.deepcopy(net)
-    net.bf16_body = True
+    net.bf16_body, net.body_dtype = True, dtype
     return net
 
 

@@ -6,7 +6,7 @@
 #   STAGE=first MINUTES=8 OUT=/tmp/out scripts/train_gpu.sh      (DEVICE=cpu MINUTES=0.2 for a dry run here)
 #   STAGE=polish MINUTES=3 OUT=/tmp/out scripts/train_gpu.sh     (after installing the first stage's weights)
 #   STAGE=close MINUTES=10 OUT=/tmp/out scripts/train_gpu.sh     (deeper ×3/×4 bodies; see close below)
-#   ... and then the CUDA check (benchmarks/cuda_check.py) in the same call: $out/cuda.md; CHECK=0 skips it
+#   ... and then, on CUDA, the CUDA check (benchmarks/cuda_check.py) in the same call: $out/cuda.md
 #
 # Needs python3 with torch, numpy, pillow, safetensors, tqdm and matplotlib, and Django: from .whl/ when that
 # folder is there (a GPU image without Django; srsite.settings_engine needs nothing else). The training images
@@ -120,8 +120,9 @@ for pid in "${pids[@]}"; do wait "$pid" || status=1; done
 pack
 # The CUDA check in the same call (issue 12; benchmarks/cuda_check.py): every shipped model's float32 / tf32 / bf16 /
 # fp16 outputs against strict float32 on Set5 + Set14, and the ×4 default's s/MP on a 12 MP input, into
-# $out/cuda.md. CHECK=0 skips it; CHECK_ARGS narrows a dry run (--megapixels 0.004 --models espcn --datasets Set5).
-if [ "${CHECK:-1}" = 1 ]; then
+# $out/cuda.md. On by default on CUDA only (CHECK=0 / CHECK=1 says otherwise); CHECK_ARGS narrows a CPU dry run
+# (CHECK=1 CHECK_ARGS="--megapixels 0.004 --models espcn --datasets Set5").
+if [ "${CHECK:-$([ "$DEVICE" = cuda ] && echo 1 || echo 0)}" = 1 ]; then
   # shellcheck disable=SC2086  # CHECK_ARGS is several words
   $PY benchmarks/cuda_check.py --device "$DEVICE" --out "$out/cuda.md" ${CHECK_ARGS:-} >"$out/cuda_check.log" 2>&1 || status=1
   tail -n 40 "$out/cuda_check.log"

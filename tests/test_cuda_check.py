@@ -70,4 +70,4 @@ def test_the_dry_run_reports_every_variant_and_times_the_default(tmp_path):
     assert [r[4] for r in rows[:2]] == ["0", "0"]  # no TensorFloat-32 on the CPU: tf32 is float32 here
     assert int(rows[3][4]) <= 2  # a float16 body stays near float32
     assert float(rows[0][6]) > 0 and rows[4][6] == "–"  # only the default model at the speed scale is timed
-    assert "- ×2: " in text and zoo.default_model(2) in text
+    assert f"scale=2, model='default', device=...)` as served today (whole call, {zoo.default_model(2)}): " in text

@@ -101,8 +101,7 @@ class SRNet(nn.Module):
     # Run the inner layers given to :meth:`in_body_precision` in bfloat16, float32 in and out: set by an engine
     # (mlcore.runtime) where that was measured within one 8-bit step of float32, and by training steps on request.
     bf16_body: bool = False
-    # The body's dtype when ``bf16_body`` is set: bfloat16 everywhere it is served; float16 is measured on CUDA
-    # beside it (benchmarks/cuda_check.py).
+    # The body's dtype when ``bf16_body`` is set (``mlcore.runtime.with_bf16_body``): bfloat16 wherever it is served.
     body_dtype: torch.dtype = torch.bfloat16
     has_bf16_body: bool = False  # True in architectures whose forward runs part of itself through in_body_precision
 
