@@ -40,7 +40,7 @@ from benchmarks.measure import best_of, machine, tiled  # noqa: E402
 from mlcore import zoo  # noqa: E402
 from mlcore.checkpoints import ensemble_passes, load  # noqa: E402
 from mlcore.evaluation import dataset_images  # noqa: E402
-from mlcore.inference import _Runner, default_tile, upscale, upscale_array  # noqa: E402
+from mlcore.inference import TileRunner, default_tile, upscale, upscale_array  # noqa: E402
 from mlcore.runtime import torch_engine, with_bf16_body  # noqa: E402
 
 VARIANTS = ("fp32", "tf32", "bf16", "fp16")  # fp32 (strict) is the reference
@@ -107,7 +107,7 @@ def check_model(name: str, scale: int, args, images: list[Path], lr: np.ndarray 
         return list(rows.values())
     mp = lr.shape[0] * lr.shape[1] * scale * scale / 1e6
     for v in variants:
-        runner = _Runner(net, scale, args.device, engines[v])
+        runner = TileRunner(net, scale, args.device, engines[v])
         with precision(v):
             call = lambda runner=runner: upscale_array(lr, runner, tile, lambda: None)  # noqa: E731
             seconds, peak = timed(call, args.repeats, args.device)

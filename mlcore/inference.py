@@ -67,7 +67,7 @@ def _tiles(height: int, width: int, tile: int) -> Iterator[tuple[int, int, int, 
             yield y, min(y + tile, height), x, min(x + tile, width)
 
 
-class _Runner:
+class TileRunner:
     """Turns an 8-bit LR tile (h, w[, 3]) into an 8-bit HR tile with one network (or bicubic).
 
     A network's tile is its engine's whole graph (``mlcore.runtime.Tile``): luma, the network, the
@@ -100,7 +100,7 @@ class _Runner:
         return np.clip(np.floor(out * 255.0 + 0.5), 0, 255).astype(np.uint8)
 
 
-def upscale_array(arr: np.ndarray, runner: _Runner, tile: int, progress: Callable[[], None]) -> np.ndarray:
+def upscale_array(arr: np.ndarray, runner: TileRunner, tile: int, progress: Callable[[], None]) -> np.ndarray:
     """Tile ``arr`` (H, W[, C]) uint8 through ``runner``; returns (H*s, W*s[, C]) uint8."""
     s, m = runner.scale, runner.margin
     h, w = arr.shape[:2]
@@ -128,7 +128,7 @@ def run_network(
     from mlcore.runtime import torch_engine
 
     engine = torch_engine(net, device, passes=passes) if net is not None else None
-    return upscale_array(arr, _Runner(net, scale, device, engine), tile or default_tile(net, scale), lambda: None)
+    return upscale_array(arr, TileRunner(net, scale, device, engine), tile or default_tile(net, scale), lambda: None)
 
 
 def upscale(
@@ -149,8 +149,8 @@ def upscale(
     pixels = to_pixels(image)
     device = resolve_device(device)
     net, engine = load_network(choice.name, scale, device, choice.weights_hash)
-    runner = _Runner(net, scale, device, engine)
-    bicubic = _Runner(None, scale, device)
+    runner = TileRunner(net, scale, device, engine)
+    bicubic = TileRunner(None, scale, device)
     h, w = pixels.colour.shape[:2]
     tile = tile or default_tile(runner.net, scale)
     per_plane = math.ceil(h / tile) * math.ceil(w / tile)

@@ -12,7 +12,7 @@ from mlcore.archs.base import bicubic_phase_bank, bicubic_upsample
 from mlcore.checkpoints import ENSEMBLE, ensemble_passes, load
 from mlcore.imaging import imresize, rgb_to_ycbcr, ycbcr_to_rgb
 from mlcore.imaging.colour import _YCBCR_TO_RGB, Y_TO_RGB
-from mlcore.inference import _Runner, load_network, run_network, upscale_array
+from mlcore.inference import TileRunner, load_network, run_network, upscale_array
 from mlcore.runtime import (
     TORCH_ON_CPU,
     bf16_body_declared,
@@ -134,7 +134,7 @@ def test_bf16_body_stays_within_one_step_of_float32_on_real_photos(name, scale):
 @pytest.mark.parametrize(("name", "scale"), [("espcn", 3), ("fsrcnn", 2), ("fsrcnn", 4)])
 def test_tiled_output_is_exact_with_the_exported_engine(name, scale, tmp_path):
     net, weights_hash = shipped(name, scale)
-    runner = _Runner(net, scale, "cpu", make_engine(net, "cpu", weights_hash, tmp_path))
+    runner = TileRunner(net, scale, "cpu", make_engine(net, "cpu", weights_hash, tmp_path))
     img = np.asarray(photo(90, 70))
     whole = upscale_array(img, runner, 500, lambda: None)
     tiled = upscale_array(img, runner, 23, lambda: None)
@@ -144,7 +144,7 @@ def test_tiled_output_is_exact_with_the_exported_engine(name, scale, tmp_path):
 
 def test_gray_tiles_run_as_equal_red_green_and_blue(tmp_path):
     net, weights_hash = shipped("espcn", 2)
-    runner = _Runner(net, 2, "cpu", make_engine(net, "cpu", weights_hash, tmp_path))
+    runner = TileRunner(net, 2, "cpu", make_engine(net, "cpu", weights_hash, tmp_path))
     gray = np.asarray(photo(40, 30, mode="L"))
     out = runner(gray)
     assert out.shape == (60, 80)
