@@ -79,8 +79,8 @@ polish() {  # a second, shorter cosine cycle from the installed weights (3 minut
   srcnn 3 1.5e-4 32
 }
 
-# The bodies `close` trains: deeper at ×3/×4 where the speed budget has room (docs/models.md, "Speed").
-declare -A CLOSE_BODY=([2]="width=32 blocks=6" [3]="width=48 blocks=8" [4]="width=64 blocks=9")
+# The bodies `close` trains: deeper at ×3/×4 where the speed budget has room (docs/models.md, "Speed"); ×2 as shipped.
+declare -A CLOSE_BODY=([2]="width=32 blocks=8" [3]="width=48 blocks=8" [4]="width=64 blocks=9")
 RESCALE="0.9 0.8 0.7 0.6"
 close() {  # deeper ×3/×4 bodies and fsrcnn (MINUTES=10; not yet run on a GPU): what the first stages taught
   # Four network runs (and two tiny fsrcnn ones), not six, with bigger batches: the first stages' runs each
