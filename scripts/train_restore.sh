@@ -10,11 +10,19 @@ export DJANGO_DEBUG=${DJANGO_DEBUG:-1}  # a development run: the settings need n
 . scripts/zoo_models.sh
 MINUTES=${MINUTES:-80} FROM=${FROM:-clean} ZOO=${ZOO:-runs/zoo_restore} LR=${LR:-2e-4}
 mkdir -p runs
+# The body of the weights a run starts from, from their card ("width=32 blocks=8"): the clean ×2 has grown
+# past the photo model's, and --init-from copies only the tensors that match, so a body from elsewhere would
+# leave blocks random without a word.
+body_of() {
+  .venv/bin/python -c 'import json, sys; print(" ".join(f"{k}={v}" for k, v in json.load(open(sys.argv[1]))["arch_args"].items()))' \
+    "${1%.safetensors}.json"
+}
 pids=()
 for scale in 2 3 4; do
   init=mlcore/weights/edsr_lite_x$scale.safetensors
   [ "$FROM" = restore ] && init=mlcore/weights/edsr_lite_restore_x$scale.safetensors
-  nice -n 19 .venv/bin/python manage.py train edsr_lite --scale "$scale" --arch-arg ${EDSR_BODY[$scale]} \
+  # shellcheck disable=SC2046  # the body is several KEY=VALUE words
+  nice -n 19 .venv/bin/python manage.py train edsr_lite --scale "$scale" --arch-arg $(body_of "$init") \
     --name edsr_lite_restore --degradation realistic --init-from "$init" --lr "$LR" --minutes "$MINUTES" \
     --steps-per-epoch 300 --threads 1 --run-dir "runs/restore_x$scale" --zoo-dir "$ZOO" --install \
     --hint "$RESTORE_HINT" >"runs/restore_x$scale.log" 2>&1 &
