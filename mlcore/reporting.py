@@ -24,6 +24,10 @@ class ProgressBar:
         if event.kind == "start":
             done = event.data["start_epoch"] * event.data["config"]["steps_per_epoch"]
             self.bar = tqdm(total=self.total, initial=done, file=self.stream, unit="step", dynamic_ncols=True)
+            fresh = event.data["init_fresh"]
+            if fresh:
+                message = f"--init-from left {len(fresh)} tensors as initialised (no match): {', '.join(fresh)}"
+                self.bar.write(message, file=self.stream)
         elif event.kind == "step":
             self.bar.update(1)
             if "loss" in event.data:

@@ -140,13 +140,15 @@ def _to_device(batch, device: str):
     return batch.to(device)
 
 
-def _initialise(net, path: str) -> None:
-    """Copy the tensors of a weights file whose names and shapes match (e.g. ×2 body into ×4)."""
+def _initialise(net, path: str) -> list[str]:
+    """Copy the tensors of a weights file whose names and shapes match (e.g. ×2 body into ×4, 6 blocks into 8);
+    returns the names of the net's tensors left as initialised (none match), so a partial start is never silent."""
     from safetensors.torch import load_file
 
     own = net.state_dict()
     loaded = {k: v for k, v in load_file(path).items() if k in own and own[k].shape == v.shape}
     net.load_state_dict(loaded, strict=False)
+    return [name for name in own if name not in loaded]
 
 
 @dataclass
@@ -154,6 +156,7 @@ class _Run:
     """The live objects of one training run."""
 
     net: object
+    fresh: list[str]  # the net's tensors ``init_from`` did not supply (empty without it)
     optimizer: object
     sampler: object
     loss_fn: object
@@ -190,11 +193,11 @@ def _setup(config: TrainConfig, train_pairs: list[Pair], state: dict | None) -> 
     if config.device.startswith("cuda"):
         torch.backends.cudnn.benchmark = True  # fixed patch sizes: let cuDNN pick its fastest kernels
     net = build(config.arch, config.scale, config.arch_args).to(config.device)
-    if config.init_from and state is None:
-        _initialise(net, config.init_from)
+    fresh = _initialise(net, config.init_from) if config.init_from and state is None else []
     loss_fn = torch.nn.L1Loss() if config.loss == "l1" else torch.nn.MSELoss()
     run = _Run(
         net=net,
+        fresh=fresh,
         optimizer=make_optimizer(config.optimizer, net.parameters(), config.lr),
         sampler=_sampler(config, rescaled(train_pairs, config.rescale, config.scale), net.channels),
         loss_fn=loss_fn,
@@ -297,9 +300,9 @@ def train(
 
     ``state`` is a checkpoint from an earlier call with the same config (``--resume``). With
     ``config.degradation`` the LR of every patch is degraded on the fly and ``val_pairs`` get one fixed
-    degradation each. Events: ``start``, ``step`` (step, lr; every ``LOSS_EVERY`` steps also the mean loss
-    since), ``epoch`` (epoch, train_loss, val_psnr, val_ssim, seconds, is_best; the handler may save
-    ``Event.data['state']``), ``end``.
+    degradation each. Events: ``start`` (``init_fresh``: the net's tensors ``init_from`` did not supply),
+    ``step`` (step, lr; every ``LOSS_EVERY`` steps also the mean loss since), ``epoch`` (epoch, train_loss,
+    val_psnr, val_ssim, seconds, is_best; the handler may save ``Event.data['state']``), ``end``.
     """
     run = _setup(config, train_pairs, state)
     val_pairs = validation_pairs(config, val_pairs)
@@ -310,6 +313,7 @@ def train(
         "train_images": len(train_pairs),
         "patch_images": len(run.sampler.weights),  # with the rescaled copies, less those too small for a patch
         "val_images": len(val_pairs),
+        "init_fresh": run.fresh,
     }
     emit(Event("start", start))
     run.net.train()

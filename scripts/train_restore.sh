@@ -11,11 +11,10 @@ export DJANGO_DEBUG=${DJANGO_DEBUG:-1}  # a development run: the settings need n
 MINUTES=${MINUTES:-80} FROM=${FROM:-clean} ZOO=${ZOO:-runs/zoo_restore} LR=${LR:-2e-4}
 mkdir -p runs
 # The body of the weights a run starts from, from their card ("width=32 blocks=8"): the clean ×2 has grown
-# past the photo model's, and --init-from copies only the tensors that match, so a body from elsewhere would
-# leave blocks random without a word.
+# past the photo model's, and --init-from copies only the tensors that match (train names the others).
 body_of() {
-  .venv/bin/python -c 'import json, sys; print(" ".join(f"{k}={v}" for k, v in json.load(open(sys.argv[1]))["arch_args"].items()))' \
-    "${1%.safetensors}.json"
+  .venv/bin/python -c 'import sys; from mlcore.checkpoints import read_card
+print(" ".join(f"{k}={v}" for k, v in read_card(sys.argv[1]).get("arch_args", {}).items()))' "${1%.safetensors}.json"
 }
 pids=()
 for scale in 2 3 4; do

@@ -68,6 +68,37 @@ def test_events_come_in_order_with_validation_numbers(pairs):
     assert 10 < epoch["val_psnr"] < 60 and 0 < epoch["val_ssim"] <= 1
 
 
+def test_init_from_names_the_tensors_it_left_fresh(pairs, tmp_path):
+    from safetensors.torch import save_file
+
+    from mlcore.archs import build
+    from mlcore.reporting import ProgressBar
+
+    weights = tmp_path / "six.safetensors"
+    save_file(build("edsr_lite", 2, {"width": 8, "blocks": 6}).state_dict(), weights)
+    reports = {}
+    # the same body, then two blocks more: the new blocks and the closing conv (renamed) start fresh
+    for blocks in (6, 8):
+        config = TrainConfig(
+            arch="edsr_lite", scale=2, arch_args={"width": 8, "blocks": blocks}, epochs=1, steps_per_epoch=1,
+            batch_size=2, patch_size=10, init_from=str(weights),
+        )  # fmt: skip
+        starts, stream = [], io.StringIO()
+        bar = ProgressBar(config.total_steps, stream)
+
+        def emit(event, starts=starts, bar=bar):
+            bar(event)
+            if event.kind == "start":
+                starts.append(event.data["init_fresh"])
+
+        train(config, pairs, [], emit=emit)
+        reports[blocks] = (starts[0], stream.getvalue())
+    assert reports[6][0] == [] and "--init-from" not in reports[6][1]
+    fresh, printed = reports[8]
+    assert fresh and all(name.split(".")[:2] in (["body", "6"], ["body", "7"], ["body", "8"]) for name in fresh)
+    assert f"--init-from left {len(fresh)} tensors as initialised" in printed and fresh[0] in printed
+
+
 def test_patches_are_aligned_between_lr_and_hr(pairs):
     sampler = PatchSampler(pairs, 2, 8, "y", seed=3)
     lr, hr = sampler.batch(6)
