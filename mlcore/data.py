@@ -15,7 +15,7 @@ from mlcore.evaluation import IMAGE_SUFFIXES
 from mlcore.imaging import imresize, modcrop, rgb_to_ycbcr
 
 TRAINING_SETS = ("T91", "BSD200")  # train's default --data, folders under SRSITE_DATA_ROOT
-VAL_SPLIT, SPLIT_SEED = 0.1, 0  # train's default --val-split and --seed
+VAL_SPLIT, SPLIT_SEED = 0.1, 0  # train's default --val-split and --split-seed
 T = TypeVar("T")
 
 

@@ -36,7 +36,8 @@ class TrainConfig:
     steps_per_epoch: int = 500
     batch_size: int = 16
     patch_size: int = 48  # LR pixels
-    seed: int = 0
+    seed: int = 0  # the patches, their augmentations and the initial weights
+    split_seed: int = 0  # the validation images' degradations (train's --split-seed also draws the split itself)
     device: str = "cpu"
     init_from: str | None = None  # a safetensors file to start from (fine-tuning; shapes that match)
     # A time budget instead of a step count: the schedule follows the elapsed fraction of it and the run
@@ -181,7 +182,7 @@ def validation_pairs(config: TrainConfig, val_pairs: list[Pair]) -> list[Pair]:
         return val_pairs
     from mlcore.degradations import PIPELINES
 
-    return degrade_pairs(val_pairs, config.scale, PIPELINES[config.degradation], config.seed)
+    return degrade_pairs(val_pairs, config.scale, PIPELINES[config.degradation], config.split_seed)
 
 
 def _setup(config: TrainConfig, train_pairs: list[Pair], state: dict | None) -> _Run:

@@ -131,6 +131,32 @@ def test_train_command_refuses_rescale_with_ready_made_lr(hr_folder, tmp_path):
         call_command("train", "espcn", "--scale", "2", "--rescale", "0.8", *folders)
 
 
+def test_the_seed_leaves_the_validation_images_and_their_degradations_alone(hr_folder, pairs, tmp_path):
+    """--seed draws the patches and the initial weights; --split-seed the held-out images and their degradations,
+    so runs of different seeds are scored on the same images and can be compared."""
+    from mlcore.checkpoints import load
+    from mlcore.training import validate, validation_pairs
+
+    def degraded(**seeds):
+        return validation_pairs(TrainConfig(arch="espcn", scale=2, degradation="noisy", **seeds), pairs)
+
+    same, other_seed, other_split = degraded(seed=0), degraded(seed=7), degraded(split_seed=7)
+    assert all(np.array_equal(a.lr, b.lr) for a, b in zip(same, other_seed, strict=True))
+    assert not all(np.array_equal(a.lr, b.lr) for a, b in zip(same, other_split, strict=True))
+
+    zoo_dir = tmp_path / "zoo"
+    options = ["--val-split", "0.2", "--epochs", "1", "--steps-per-epoch", "3", "--batch-size", "4"]
+    options += ["--patch-size", "10", "--run-dir", str(tmp_path / "run"), "--device", "cpu"]
+    options += ["--install", "--name", "tiny", "--zoo-dir", str(zoo_dir), "--seed", "1"]
+    call_command("train", "espcn", "--scale", "2", "--data", str(hr_folder), *options)
+    net, card = load(zoo_dir / "tiny_x2.json")
+    assert card["data"]["val"] == "split 0.2 seed 0" and card["training"]["seed"] == 1
+    held, drawn_by_seed_1 = split(pairs, 0.2, 0)[1], split(pairs, 0.2, 1)[1]
+    assert held[0].name != drawn_by_seed_1[0].name  # seed 1 alone would have held out another image
+    assert card["validation"]["psnr"] == pytest.approx(validate(net, held, 2, "cpu")[0], abs=0.001)
+    assert card["validation"]["psnr"] != pytest.approx(validate(net, drawn_by_seed_1, 2, "cpu")[0], abs=0.001)
+
+
 def test_train_command_resumes_and_installs_loadable_weights(hr_folder, tmp_path, empty_zoo):
     run_dir = tmp_path / "run"
     common = [

@@ -65,7 +65,13 @@ class Command(BaseCommand):
         parser.add_argument("--lr", type=float, default=1e-3)
         parser.add_argument("--schedule", choices=SCHEDULES, default="cosine")
         parser.add_argument("--loss", choices=LOSSES, default="l1")
-        parser.add_argument("--seed", type=int, default=SPLIT_SEED)
+        parser.add_argument("--seed", type=int, default=0, help="draws the patches and the initial weights")
+        parser.add_argument(
+            "--split-seed",
+            type=int,
+            default=SPLIT_SEED,
+            help="draws the validation split and its degradations: keep it to compare runs of different --seed",
+        )
         parser.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
         parser.add_argument("--threads", type=int, help="torch CPU threads")
         parser.add_argument("--init-from", type=Path, help="start from these weights (matching tensors)")
@@ -134,7 +140,7 @@ class Command(BaseCommand):
                     "train": data_desc,
                     "train_images": len(train_pairs),
                     "val_images": len(val_pairs),
-                    "val": str(o["val_data"]) if o["val_data"] else f"split {o['val_split']} seed {o['seed']}",
+                    "val": str(o["val_data"]) if o["val_data"] else f"split {o['val_split']} seed {o['split_seed']}",
                 },
             }
             subscribers.append(Installer(o["zoo_dir"] or zoo.WEIGHTS_DIR, card, config, self.stdout))
@@ -190,6 +196,7 @@ class Command(BaseCommand):
             batch_size=o["batch_size"],
             patch_size=o["patch_size"],
             seed=o["seed"],
+            split_seed=o["split_seed"],
             device=resolve_device(o["device"]),
             init_from=str(o["init_from"]) if o["init_from"] else None,
             minutes=o["minutes"],
@@ -214,5 +221,5 @@ class Command(BaseCommand):
                 return pairs, make_pairs(image_files([o["val_data"]]), o["scale"]), desc
         except (FileNotFoundError, ValueError) as exc:
             raise CommandError(str(exc)) from exc
-        train_pairs, val_pairs = split(pairs, o["val_split"], o["seed"])
+        train_pairs, val_pairs = split(pairs, o["val_split"], o["split_seed"])
         return train_pairs, val_pairs, desc
