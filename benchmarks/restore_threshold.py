@@ -6,6 +6,7 @@ thresholds. Which model auto takes for each JPEG row is ``mlcore.choose_model`` 
 zoo's routing, with the quality it estimates from the file), the most common answer shown.
 
     .venv/bin/python benchmarks/restore_threshold.py --scale 2 [--zoo runs/zoo_restore] [--pipelines jpeg ...]
+        [--kinds noise]  (the clean and noisy rows only: a noise model's candidates)
 """
 
 import argparse
@@ -60,6 +61,7 @@ def main() -> None:
         choices=sorted(PIPELINES),
         help="also score the models on these training pipelines' validation draws (blur, resizes, noise, JPEG mixed)",
     )
+    parser.add_argument("--kinds", nargs="+", choices=("jpeg", "noise"), default=["jpeg", "noise"])
     args = parser.parse_args()
     s = args.scale
     val = make_pairs(held_out(args.data_root), s)
@@ -69,8 +71,8 @@ def main() -> None:
     jpeg_model, low_model, noise_model = (model(card) if card.exists() else None for card in cards)
     low_model = low_model if jpeg_model else None  # as the zoo serves it: only beside a JPEG model
     qualities = (95, 92, 90, 87, 85, 82, 80, 78, 75, 70, 65, 60, 55, 50, 40)
-    cases = [Degradation()] + [Degradation(jpeg=q) for q in qualities]
-    cases += [Degradation(noise=n) for n in (3, 5, 7.5, 10, 12)]
+    cases = [Degradation()] + [Degradation(jpeg=q) for q in qualities if "jpeg" in args.kinds]
+    cases += [Degradation(noise=n) for n in (3, 5, 7.5, 10, 12) if "noise" in args.kinds]
     print(f"×{s}, {len(val)} validation images: mean PSNR (dB) of the clean model / the photo model / difference;")
     print(f"then auto's (JPEG files routed by quality, others by noise σ ≥ each of {NOISE_THRESHOLDS}, to the noise")
     print("model where the folder has one)")

@@ -156,3 +156,5 @@ def test_the_plain_noisy_pipeline_is_mostly_bicubic_downscales_under_the_noise()
     assert 0.86 < noisy_plain < 0.94 and 0.86 < noisy < 0.94  # the clean share (10 %) is the same
     assert 0.66 < bicubic_plain < 0.78  # 0.9 × 0.8 ≈ 0.72 of the noisy samples
     assert 0.48 < bicubic < 0.60  # 0.9 × 0.6 ≈ 0.54
+    mixed, bicubic_mixed = shares("noisy_mixed")  # "noisy_plain" with three times the clean share
+    assert 0.66 < mixed < 0.74 and 0.66 < bicubic_mixed < 0.78
