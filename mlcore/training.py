@@ -80,6 +80,8 @@ class TrainConfig:
             raise ValueError("Rescale factors shrink the training images: each must be between 0 and 1.")
         if self.batch_size < 1 or self.patch_size < 4 or self.lr <= 0:
             raise ValueError("Batch size, patch size and learning rate must be positive (patches of 4+ pixels).")
+        if self.seed < 0 or self.split_seed < 0:
+            raise ValueError("--seed and --split-seed must be 0 or more.")
 
     @property
     def total_steps(self) -> int | None:

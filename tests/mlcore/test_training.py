@@ -131,6 +131,12 @@ def test_train_command_refuses_rescale_with_ready_made_lr(hr_folder, tmp_path):
         call_command("train", "espcn", "--scale", "2", "--rescale", "0.8", *folders)
 
 
+def test_train_command_refuses_a_negative_seed_in_words(tmp_path):
+    for flag in ("--seed", "--split-seed"):
+        with pytest.raises(CommandError, match="must be 0 or more"):
+            call_command("train", "espcn", "--scale", "2", flag, "-1", "--run-dir", str(tmp_path / "run"))
+
+
 def test_the_seed_leaves_the_validation_images_and_their_degradations_alone(hr_folder, pairs, tmp_path):
     """--seed draws the patches and the initial weights; --split-seed the held-out images and their degradations,
     so runs of different seeds are scored on the same images and can be compared."""
@@ -323,6 +329,8 @@ def test_bf16_body_runs_the_residual_blocks_in_bfloat16():
         ("degradation", "heavy", "Unknown degradation 'heavy'"),
         ("batch_size", 0, "must be positive"),
         ("rescale", (0.8, 1.2), "between 0 and 1"),
+        ("seed", -1, "must be 0 or more"),
+        ("split_seed", -1, "must be 0 or more"),
     ],
 )
 def test_config_refuses_unknown_choices_instead_of_falling_back(field, value, words):
