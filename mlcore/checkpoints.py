@@ -11,6 +11,8 @@ from mlcore.errors import ModelError
 # Card fields that say how the zoo serves a model, not what training made: installing new weights over a card
 # keeps them (``manage.py train --install``).
 SERVING_FIELDS = ("self_ensemble",)
+# What a card's ``ancestry`` keeps of each stage that made the weights its training started from (``--init-from``).
+STAGE_FIELDS = ("command", "commit", "weights_hash", "validation", "lineage")
 
 # The views a card's ``self_ensemble`` runs, first n in this order (``mlcore.runtime.self_ensemble``): the input
 # flipped left-right, upside down and transposed, each output turned back, the outputs averaged.
@@ -54,13 +56,40 @@ def ensemble_passes(card: dict, card_path: Path | str = "") -> int:
     return passes
 
 
+def ancestry(weights_path: Path) -> list[dict]:
+    """The stages that made the weights at ``weights_path``, oldest first, for the card of a run that starts from
+    them: the ``ancestry`` of the card beside them, then that card's STAGE_FIELDS. A file without its card (or
+    with a card for other weights: the hashes differ) ends the line with its path and hash. Read before training
+    starts, since installing can overwrite those very weights. ModelError when they are missing or corrupt."""
+    from safetensors import SafetensorError, safe_open
+
+    weights_path = Path(weights_path)
+    try:
+        with safe_open(str(weights_path), framework="pt") as f:
+            f.keys()
+        digest = weights_hash(weights_path)
+    except (OSError, SafetensorError) as exc:
+        raise ModelError(f"Weights {weights_path} are missing or corrupt: {exc}") from exc
+    try:
+        card = read_card(weights_path.with_suffix(".json"))
+    except ModelError:
+        card = {}
+    if card.get("weights_hash") != digest:
+        return [{"weights": str(weights_path), "weights_hash": digest}]
+    return [*card.get("ancestry", []), {key: card[key] for key in STAGE_FIELDS if key in card}]
+
+
 def save(directory: Path, model, card: dict) -> tuple[Path, Path]:
     """Write ``<name>_x<scale>.safetensors`` and ``.json``; the card gains arch, size and hash fields."""
+    return save_as(Path(directory) / f"{card['name']}_x{model.scale}", model, card)
+
+
+def save_as(stem: Path, model, card: dict) -> tuple[Path, Path]:
+    """:func:`save` to ``<stem>.safetensors`` and ``<stem>.json``, wherever the caller names."""
     from safetensors.torch import save_file
 
-    directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
-    stem = directory / f"{card['name']}_x{model.scale}"
+    stem = Path(stem)
+    stem.parent.mkdir(parents=True, exist_ok=True)
     weights_path, card_path = stem.with_suffix(".safetensors"), stem.with_suffix(".json")
     state = {k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()}
     save_file(state, str(weights_path))

@@ -5,11 +5,13 @@
 IN is a zoo weights file with its model card beside it (``mlcore/weights/edsr_lite_x3.safetensors``). The new
 residual blocks go after the trained ones, before the body's closing convolution; each starts as the identity
 (its second convolution is zero, as in SkipInit / "zero-γ" initialisation), so the grown network's output
-equals the original's and training only has to learn what the new blocks add. Then:
+equals the original's and training only has to learn what the new blocks add. OUT gets a model card beside it
+(the source's validation, this command, and the source's stages as its ``ancestry``). Then:
 ``manage.py train edsr_lite --arch-arg width=W blocks=N --init-from OUT.safetensors ...``.
 """
 
 import argparse
+import shlex
 import sys
 from pathlib import Path
 
@@ -45,15 +47,18 @@ def main() -> None:
     parser.add_argument("--blocks", type=int, required=True)
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
-    from safetensors.torch import save_file
-
     from mlcore import checkpoints
 
     net, card = checkpoints.load(args.source.with_suffix(".json"))
     if card["arch"] != "edsr_lite":
         raise SystemExit(f"{args.source} holds {card['arch']}, not edsr_lite.")
     deep = grow(net, args.blocks)
-    save_file({k: v.contiguous() for k, v in deep.state_dict().items()}, args.target)
+    # It computes what the source did, so the source's validation stands; its card says where it came from.
+    grown = {key: card[key] for key in ("name", "hint", "validation", *checkpoints.SERVING_FIELDS) if key in card}
+    command = ["python", "scripts/grow_edsr.py", str(args.source), str(args.target), "--blocks", str(args.blocks)]
+    grown |= {"command": shlex.join(command), "ancestry": checkpoints.ancestry(args.source), "arch": "edsr_lite"}
+    grown["arch_args"] = {**card.get("arch_args", {}), "blocks": args.blocks}
+    checkpoints.save_as(args.target.with_suffix(""), deep, grown)
     print(f"{args.source} → {args.target}: {deep.blocks} blocks, width {deep.head.out_channels}, ×{deep.scale}")
 
 

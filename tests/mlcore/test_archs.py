@@ -1,3 +1,4 @@
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -76,7 +77,8 @@ def test_grown_edsr_lite_computes_what_the_trained_one_did(tmp_path):
 
     torch.manual_seed(1)
     small = build("edsr_lite", 3, {"width": 8, "blocks": 2}).eval()
-    card = {"name": "edsr_lite", "arch": "edsr_lite", "arch_args": {"width": 8, "blocks": 2}}
+    card = {"name": "edsr_lite", "arch": "edsr_lite", "arch_args": {"width": 8, "blocks": 2}, "command": "train"}
+    card["validation"] = {"psnr": 30.0}
     paths = [checkpoints.save(tmp_path, small, card)[0], tmp_path / "deep.safetensors"]
     subprocess.run(
         [sys.executable, "scripts/grow_edsr.py", *paths, "--blocks", "4"],
@@ -91,6 +93,18 @@ def test_grown_edsr_lite_computes_what_the_trained_one_did(tmp_path):
         assert torch.equal(deep(x), small(x))
     assert deep.body[3].body[0].weight.abs().sum() > 0
     assert torch.equal(deep.body[4].weight, small.body[2].weight)  # the closing convolution moved to the end
+    # its card: loadable, the source's validation (it computes the same), and the source as its one stage
+    grown_net, grown = checkpoints.load(tmp_path / "deep.json")
+    source = json.loads((tmp_path / "edsr_lite_x3.json").read_text())
+    assert (
+        grown_net.blocks == 4
+        and grown["arch_args"] == {"width": 8, "blocks": 4}
+        and grown["validation"] == {"psnr": 30.0}
+    )
+    assert grown["ancestry"] == [
+        {"command": "train", "validation": {"psnr": 30.0}, "weights_hash": source["weights_hash"]}
+    ]
+    assert grown["command"].startswith("python scripts/grow_edsr.py ") and grown["command"].endswith(" --blocks 4")
 
 
 @pytest.mark.parametrize("scale", [2, 3, 4])

@@ -216,6 +216,69 @@ def test_train_command_resumes_and_installs_loadable_weights(hr_folder, tmp_path
     assert json.loads((empty_zoo / "tiny_x2.json").read_text()) == card  # the shipped card is left as it was
 
 
+def test_installed_cards_name_the_stages_their_weights_grew_from(hr_folder, tmp_path):
+    """--init-from weights with a card: the new card's ``ancestry`` is that card's ancestry and that card (its
+    command, commit, hash, validation, hand-written lineage), read before installing can overwrite them."""
+    from mlcore import checkpoints
+    from mlcore.archs import build
+
+    zoo_dir, run_dir = tmp_path / "zoo", tmp_path / "run"
+    parent = {"name": "tiny", "arch": "espcn", "command": "by hand", "lineage": "drawn at random"}
+    parent_weights, _ = checkpoints.save(zoo_dir, build("espcn", 2), {**parent, "validation": {"psnr": 20.0}})
+    parent_hash, parent_bytes = checkpoints.weights_hash(parent_weights), parent_weights.read_bytes()
+    common = ["espcn", "--scale", "2", "--data", str(hr_folder), "--val-split", "0.2", "--steps-per-epoch", "3"]
+    common += [
+        "--batch-size",
+        "4",
+        "--patch-size",
+        "10",
+        "--device",
+        "cpu",
+        "--name",
+        "tiny",
+        "--zoo-dir",
+        str(zoo_dir),
+    ]
+    # a run from the zoo's own weights installs over them
+    call_command("train", *common, "--epochs", "1", "--run-dir", str(run_dir), "--init-from", str(parent_weights),
+                 "--install", stdout=io.StringIO())  # fmt: skip
+    child = json.loads((zoo_dir / "tiny_x2.json").read_text())
+    stage = {
+        "command": "by hand",
+        "lineage": "drawn at random",
+        "validation": {"psnr": 20.0},
+        "weights_hash": parent_hash,
+    }
+    assert child["ancestry"] == [stage] and child["weights_hash"] != parent_hash and "lineage" not in child
+    # continued, it still names the weights it started from, not the ones it installed over them
+    call_command("train", *common, "--epochs", "2", "--run-dir", str(run_dir), "--init-from", str(parent_weights),
+                 "--resume", "--install", stdout=io.StringIO())  # fmt: skip
+    assert json.loads((zoo_dir / "tiny_x2.json").read_text())["ancestry"] == [stage]
+    # a run from those weights: two stages, oldest first, each with the hash of the weights it made
+    installed = checkpoints.load(zoo_dir / "tiny_x2.json")[1]
+    call_command("train", *common, "--epochs", "1", "--run-dir", str(tmp_path / "run2"), "--init-from",
+                 str(parent_weights), "--install", stdout=io.StringIO())  # fmt: skip
+    stages = json.loads((zoo_dir / "tiny_x2.json").read_text())["ancestry"]
+    assert stages[0] == stage and stages[1]["weights_hash"] == installed["weights_hash"]
+    assert stages[1]["command"] == installed["command"] and stages[1]["commit"] == installed["commit"]
+    # weights without their card (or beside another's) end the line with their path and hash
+    bare = tmp_path / "bare.safetensors"
+    bare.write_bytes(parent_bytes)
+    (tmp_path / "bare.json").write_text(json.dumps({**parent, "scale": 2, "weights_hash": "0" * 12}))
+    assert checkpoints.ancestry(bare) == [{"weights": str(bare), "weights_hash": parent_hash}]
+
+
+@pytest.mark.parametrize("content", [None, b"not a weights file"])
+def test_train_refuses_missing_or_corrupt_init_weights_in_words(hr_folder, tmp_path, content):
+    weights = tmp_path / "start.safetensors"
+    if content is not None:
+        weights.write_bytes(content)
+    with pytest.raises(CommandError, match=rf"--init-from: Weights {weights} are missing or corrupt: "):
+        call_command("train", "espcn", "--scale", "2", "--data", str(hr_folder), "--epochs", "1",
+                     "--run-dir", str(tmp_path / "run"), "--init-from", str(weights))  # fmt: skip
+    assert not (tmp_path / "run" / "checkpoint.pt").exists()
+
+
 def test_compare_optimizers_runs_end_to_end_on_tiny_data(hr_folder, tmp_path, capsys):
     out = tmp_path / "cmp"
     call_command(

@@ -1,5 +1,6 @@
 """manage.py train — train a zoo architecture, with progress, metrics, plots, checkpoints (docs/spec.md §5)."""
 
+import json
 import math
 import shlex
 import subprocess
@@ -8,11 +9,11 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from mlcore import zoo
+from mlcore import checkpoints, zoo
 from mlcore.archs import ARCHS
 from mlcore.data import SPLIT_SEED, TRAINING_SETS, VAL_SPLIT, image_files, make_pairs, paired_pairs, split
 from mlcore.degradations import PIPELINES
-from mlcore.errors import SCALES
+from mlcore.errors import SCALES, ModelError
 from mlcore.management import training_packages
 from mlcore.reporting import Checkpointer, Installer, MetricsWriter, Plotter, ProgressBar
 from mlcore.training import LOSSES, OPTIMIZERS, SCHEDULES, TrainConfig, load_state, train
@@ -117,6 +118,7 @@ class Command(BaseCommand):
             config = self._config(o)
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
+        ancestry = self._ancestry(o, run_dir)
         train_pairs, val_pairs, data_desc = self._data(o)
         state = None
         checkpoint = run_dir / "checkpoint.pt"
@@ -142,6 +144,7 @@ class Command(BaseCommand):
                     "val_images": len(val_pairs),
                     "val": str(o["val_data"]) if o["val_data"] else f"split {o['val_split']} seed {o['split_seed']}",
                 },
+                "ancestry": ancestry,
             }
             subscribers.append(Installer(o["zoo_dir"] or zoo.WEIGHTS_DIR, card, config, self.stdout))
         result = train(config, train_pairs, val_pairs, emit=lambda e: [s(e) for s in subscribers], state=state)
@@ -149,6 +152,19 @@ class Command(BaseCommand):
         self.stdout.write(
             f"best validation: {best['val_psnr']:.3f} dB / {best['val_ssim']:.4f} at epoch {best['epoch']}"
         )
+
+    def _ancestry(self, o, run_dir: Path) -> list[dict]:
+        """The stages that made the --init-from weights (``checkpoints.ancestry``), for the card. Kept in the run
+        folder: a ``--resume`` after installing over those very weights still names the stages before them."""
+        kept = run_dir / "ancestry.json"
+        if o["resume"] and kept.exists():
+            return json.loads(kept.read_text())
+        try:
+            stages = checkpoints.ancestry(o["init_from"]) if o["init_from"] else []
+        except ModelError as exc:
+            raise CommandError(f"--init-from: {exc}") from exc
+        kept.write_text(json.dumps(stages, indent=2) + "\n")
+        return stages
 
     def command_line(self, options: dict) -> str:
         """The command that reproduces this run: the positional and every option that differs from its default."""
