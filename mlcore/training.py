@@ -53,6 +53,10 @@ class TrainConfig:
     bf16_body: bool = False
     # Scale augmentation: the training images also shrunk by each of these factors (mlcore.data.rescaled).
     rescale: tuple[float, ...] = ()
+    # An exponential moving average of the weights (decay per step, e.g. 0.999): validated, kept as the best and
+    # installed instead of the last step's weights, which the optimiser's noise moves around the plateau. Training
+    # itself is unchanged (the average only follows it).
+    ema: float | None = None
 
     def __post_init__(self):
         from mlcore.degradations import PIPELINES
@@ -82,6 +86,8 @@ class TrainConfig:
             raise ValueError("Batch size, patch size and learning rate must be positive (patches of 4+ pixels).")
         if self.seed < 0 or self.split_seed < 0:
             raise ValueError("--seed and --split-seed must be 0 or more.")
+        if self.ema is not None and not 0 < self.ema < 1:
+            raise ValueError("--ema is the average's decay per step: between 0 and 1, such as 0.999.")
 
     @property
     def total_steps(self) -> int | None:
@@ -159,6 +165,7 @@ class _Run:
     """The live objects of one training run."""
 
     net: object
+    ema: object  # torch.optim.swa_utils.AveragedModel of net, or None
     fresh: list[str]  # the net's tensors ``init_from`` did not supply (empty without it)
     optimizer: object
     sampler: object
@@ -198,8 +205,14 @@ def _setup(config: TrainConfig, train_pairs: list[Pair], state: dict | None) -> 
     net = build(config.arch, config.scale, config.arch_args).to(config.device)
     fresh = _initialise(net, config.init_from) if config.init_from and state is None else []
     loss_fn = torch.nn.L1Loss() if config.loss == "l1" else torch.nn.MSELoss()
+    ema = None
+    if config.ema is not None:
+        from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
+
+        ema = AveragedModel(net, multi_avg_fn=get_ema_multi_avg_fn(config.ema))
     run = _Run(
         net=net,
+        ema=ema,
         fresh=fresh,
         optimizer=make_optimizer(config.optimizer, net.parameters(), config.lr),
         sampler=_sampler(config, rescaled(train_pairs, config.rescale, config.scale), net.channels),
@@ -211,6 +224,8 @@ def _setup(config: TrainConfig, train_pairs: list[Pair], state: dict | None) -> 
     )
     if state is not None:
         net.load_state_dict(state["model"])
+        if ema is not None and "ema" in state:  # else the average starts at the resumed weights
+            ema.load_state_dict(state["ema"])
         run.optimizer.load_state_dict(state["optimizer"])
         run.sampler.rng.bit_generator.state = state["sampler_rng"]
         torch.set_rng_state(state["torch_rng"])
@@ -241,6 +256,8 @@ def _step(config: TrainConfig, run: _Run, step: int):
     run.optimizer.zero_grad(set_to_none=True)
     loss.backward()
     run.optimizer.step()
+    if run.ema is not None:
+        run.ema.update_parameters(run.net)
     return loss.detach()
 
 
@@ -259,9 +276,10 @@ def _epoch(config: TrainConfig, run: _Run, val_pairs: list[Pair], emit: Callable
         if (step + 1) % LOSS_EVERY == 0:
             data["loss"] = torch.stack(losses[-LOSS_EVERY:]).mean().item()
         emit(Event("step", data))
-    val_psnr, val_ssim = validate(run.net, val_pairs, config.scale, config.device) if val_pairs else (math.nan,) * 2
+    kept = run.net if run.ema is None else run.ema.module  # what is validated and installed
+    val_psnr, val_ssim = validate(kept, val_pairs, config.scale, config.device) if val_pairs else (math.nan,) * 2
     if not val_pairs or val_psnr > run.best["val_psnr"]:
-        weights = {k: v.detach().cpu().clone() for k, v in run.net.state_dict().items()}
+        weights = {k: v.detach().cpu().clone() for k, v in kept.state_dict().items()}
         run.best = {"val_psnr": val_psnr, "val_ssim": val_ssim, "weights": weights, "epoch": run.epoch}
     row = {
         "epoch": run.epoch,
@@ -282,6 +300,7 @@ def _snapshot(config: TrainConfig, run: _Run) -> dict:
 
     return {
         "model": run.net.state_dict(),
+        **({"ema": run.ema.state_dict()} if run.ema is not None else {}),
         "optimizer": run.optimizer.state_dict(),
         "epoch": run.epoch,
         "sampler_rng": run.sampler.rng.bit_generator.state,

@@ -16,7 +16,7 @@ from django.core.management import CommandError, call_command
 import mlcore
 from mlcore.data import PatchSampler, make_pairs, rescaled, split
 from mlcore.imaging import imresize
-from mlcore.training import OPTIMIZERS, TrainConfig, lr_factor, train
+from mlcore.training import OPTIMIZERS, TrainConfig, lr_factor, train, validate
 
 from .conftest import photo
 
@@ -66,6 +66,31 @@ def test_events_come_in_order_with_validation_numbers(pairs):
     assert kinds == ["start"] + ["step"] * 3 + ["epoch"] + ["step"] * 3 + ["epoch", "end"]
     epoch = next(e for e in events if e.kind == "epoch").data
     assert 10 < epoch["val_psnr"] < 60 and 0 < epoch["val_ssim"] <= 1
+
+
+def test_ema_installs_the_average_of_the_steps_and_leaves_the_steps_alone(pairs):
+    """--ema: the validated and kept weights are the moving average (after two steps at decay 0.9: 0.9 × the first
+    step's weights + 0.1 × the second's); the steps are those of a run without it; --resume carries the average."""
+    train_pairs, val_pairs = split(pairs, 0.2, seed=0)
+
+    def run(steps, epochs=1, ema=0.9, **kwargs):
+        return train(short_run(steps_per_epoch=steps, epochs=epochs, ema=ema), train_pairs, val_pairs, **kwargs)
+
+    one, two, plain = run(1), run(2), run(2, ema=None)
+    first, second, best = one["net"].state_dict(), two["net"].state_dict(), two["best"]["weights"]
+    for name, weights in plain["net"].state_dict().items():
+        assert torch.equal(weights, second[name]), name  # the average does not steer the steps
+        assert torch.allclose(best[name], 0.9 * first[name] + 0.1 * second[name], atol=1e-7), name
+        assert torch.equal(one["best"]["weights"][name], first[name])  # one step: the average is that step
+    assert any(not torch.equal(best[name], second[name]) for name in best)  # installed: the average, not the last step
+    net = two["net"]
+    net.load_state_dict(best)
+    assert two["best"]["val_psnr"] == pytest.approx(validate(net, val_pairs, 2, "cpu")[0], abs=1e-9)
+    states = []
+    run(2, epochs=1, emit=lambda e: states.append(e.data.get("state")))
+    resumed = run(2, epochs=2, state=[s for s in states if s][-1])
+    straight = run(2, epochs=2)
+    assert all(torch.equal(resumed["best"]["weights"][k], w) for k, w in straight["best"]["weights"].items())
 
 
 def test_init_from_names_the_tensors_it_left_fresh(pairs, tmp_path):
@@ -141,7 +166,7 @@ def test_the_seed_leaves_the_validation_images_and_their_degradations_alone(hr_f
     """--seed draws the patches and the initial weights; --split-seed the held-out images and their degradations,
     so runs of different seeds are scored on the same images and can be compared."""
     from mlcore.checkpoints import load
-    from mlcore.training import validate, validation_pairs
+    from mlcore.training import validation_pairs
 
     def degraded(**seeds):
         return validation_pairs(TrainConfig(arch="espcn", scale=2, degradation="noisy", **seeds), pairs)
@@ -394,6 +419,8 @@ def test_bf16_body_runs_the_residual_blocks_in_bfloat16():
         ("rescale", (0.8, 1.2), "between 0 and 1"),
         ("seed", -1, "must be 0 or more"),
         ("split_seed", -1, "must be 0 or more"),
+        ("ema", 1.0, "--ema is the average's decay per step: between 0 and 1"),
+        ("ema", 0.0, "--ema is the average's decay per step: between 0 and 1"),
     ],
 )
 def test_config_refuses_unknown_choices_instead_of_falling_back(field, value, words):

@@ -100,6 +100,12 @@ class Command(BaseCommand):
             help="scale augmentation: also train on every image shrunk by these factors (e.g. 0.9 0.8 0.7 0.6)",
         )
         parser.add_argument(
+            "--ema",
+            type=float,
+            metavar="DECAY",
+            help="validate and install a moving average of the weights, with this decay per step (e.g. 0.999)",
+        )
+        parser.add_argument(
             "--bf16-body",
             action="store_true",
             help="run the network's body in bfloat16 (about 2x faster on CPUs with AMX; weights stay float32)",
@@ -219,6 +225,7 @@ class Command(BaseCommand):
             degradation=o["degradation"],
             bf16_body=o["bf16_body"],
             rescale=tuple(o["rescale"]),
+            ema=o["ema"],
         )
 
     def _data(self, o):
