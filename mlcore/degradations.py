@@ -90,15 +90,16 @@ _JPEG = Realistic(
 # under-sharpens the common case, a plain bicubic downscale; here they are 10 % each.
 _MOSTLY_BICUBIC = (("bicubic", 0.8), ("bilinear", 0.1), ("area", 0.1))
 _JPEG_PLAIN = replace(_JPEG, clean_share=0.0, blur_prob=0.1, resize_weights=_MOSTLY_BICUBIC, noise_prob=0.1)
+_NOISY_PLAIN = replace(_NOISY, resize_weights=_MOSTLY_BICUBIC)
 
 PIPELINES = {
     "realistic": Realistic(),
     "noisy": _NOISY,
     # The noise model's second stage: "noisy" with mostly bicubic downscales under the noise.
-    "noisy_plain": replace(_NOISY, resize_weights=_MOSTLY_BICUBIC),
+    "noisy_plain": _NOISY_PLAIN,
     # "noisy_plain" with more plain bicubic samples: heavy clean texture reads as noise σ 7.5–9.5 and is sent to
     # the noise model, which should leave it alone (docs/restoration.md, "Clean texture in the noise model").
-    "noisy_mixed": replace(_NOISY, resize_weights=_MOSTLY_BICUBIC, clean_share=0.3),
+    "noisy_mixed": replace(_NOISY_PLAIN, clean_share=0.3),
     "jpeg": _JPEG,
     # The JPEG model's second stage: JPEGs of quality ≤ 90 (q ≤ 82 goes to it; the range keeps 75 inside the
     # quality span rather than at its edge), none clean, mostly plain bicubic downscales, less blur and noise.
